@@ -1,0 +1,3 @@
+// CBLAS (OpenBLAS) and LAPACKE for the Numerics target. No stable API.
+#include <cblas.h>
+#include <lapacke.h>

@@ -1,0 +1,2 @@
+// PLplot for the Plotting target. No stable API.
+#include <plplot/plplot.h>
