@@ -15,6 +15,14 @@ import CLapack
 /// usual BLAS bound of about `k · ε · Σ|aᵢₗ||bₗⱼ|` per entry (Higham, *Accuracy and
 /// Stability of Numerical Algorithms*, 2nd ed., §3.5).
 public enum BLAS {
+  /// The BLAS library in use, as OpenBLAS describes itself: build configuration and the
+  /// kernel chosen for this processor (e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH … (SkylakeX)`).
+  public static var backend: String {
+    let config = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
+    let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+    return "\(config) (kernel \(core))"
+  }
+
   /// The matrix product `alpha · op(A) · op(B)` (`dgemm`), with `op(X)` = `Xᵀ` when the
   /// corresponding `trans` flag is set and `X` otherwise.
   ///

@@ -1,1 +1,102 @@
-print("bench")
+// replica-bench: times Replica's own implementation of tasks that bench/python/ times in
+// numpy, and prints one `name seconds` line per task (the median of several runs after
+// one warm-up run) for bench/run.sh to set side by side.
+//
+//   replica-bench [group]      groups: numerics; no argument runs every group
+//
+// Lines starting with `#` are notes (library versions, checksums), not timings.
+
+import Foundation
+import Numerics
+
+/// One timed task. `run` performs the whole task once and returns a number derived from
+/// its result, which is accumulated and printed so the work cannot be optimised away.
+struct Benchmark {
+  let name: String
+  let repetitions: Int
+  let run: () throws -> Double
+}
+
+/// The same deterministic test data as bench/python/: the fractional part of
+/// `43758.5453 · sin(12.9898 i + 78.233 j)`, a cheap hash with values in [0, 1).
+func hashEntry(_ i: Int, _ j: Int) -> Double {
+  let h = sin(12.9898 * Double(i) + 78.233 * Double(j)) * 43758.5453
+  return h - h.rounded(.down)
+}
+
+func hashMatrix(_ n: Int, symmetric: Bool) -> Matrix {
+  Matrix(rows: n, cols: n) { out in
+    for i in 0..<n {
+      for j in 0..<n {
+        out[i * n + j] =
+          symmetric ? 0.5 * (hashEntry(i, j) + hashEntry(j, i)) : hashEntry(i, j)
+      }
+    }
+  }
+}
+
+/// Dense linear algebra and whole-array arithmetic (bench/python/numerics.py).
+func numericsGroup() -> [Benchmark] {
+  let n = 1000
+  let a = hashMatrix(n, symmetric: false)
+  let b = hashMatrix(n, symmetric: false).transposed()
+  let s = hashMatrix(n, symmetric: true)
+  let x = Vector.linspace(0, 1, count: 10_000_000)
+  return [
+    Benchmark(name: "matmul_1000x1000", repetitions: 7) {
+      try BLAS.gemm(a, b)[n - 1, n - 1]
+    },
+    Benchmark(name: "eigh_1000x1000_values_vectors", repetitions: 5) {
+      let (values, vectors) = try LinearAlgebra.eigh(s)
+      return values[n - 1] + vectors[0, 0]
+    },
+    Benchmark(name: "exp_then_sum_1e7", repetitions: 7) {
+      x.map { Foundation.exp($0) }.sum()
+    },
+  ]
+}
+
+let groups: [(name: String, make: () -> [Benchmark])] = [
+  ("numerics", numericsGroup)
+]
+
+func median(_ samples: [Double]) -> Double {
+  let s = samples.sorted()
+  return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
+}
+
+func seconds(_ d: Duration) -> Double {
+  let (whole, attoseconds) = d.components
+  return Double(whole) + Double(attoseconds) * 1e-18
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let chosen = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
+let unknown = arguments.filter { a in !groups.contains { $0.name == a } }
+if !unknown.isEmpty {
+  let known = groups.map(\.name).joined(separator: ", ")
+  FileHandle.standardError.write(
+    Data("replica-bench: unknown group \(unknown.joined(separator: ", ")); known: \(known)\n".utf8))
+  exit(64)
+}
+
+print("# replica: \(BLAS.backend)")
+var checksum = 0.0
+do {
+  for group in chosen {
+    for benchmark in group.make() {
+      checksum += try benchmark.run()
+      var samples: [Double] = []
+      for _ in 0..<benchmark.repetitions {
+        let start = ContinuousClock.now
+        checksum += try benchmark.run()
+        samples.append(seconds(ContinuousClock.now - start))
+      }
+      print("\(benchmark.name) \(median(samples))")
+    }
+  }
+} catch {
+  FileHandle.standardError.write(Data("replica-bench: \(error)\n".utf8))
+  exit(70)
+}
+print("# replica checksum \(checksum)")

@@ -1,0 +1,61 @@
+"""numpy side of the `numerics` benchmark group (see bench/README.md).
+
+Prints one `name seconds` line per task, the median of several runs after one warm-up
+run, with the same task names, data and repetition counts as the `numerics` group of
+bench/Sources/replica-bench/main.swift. Lines starting with `#` are notes.
+"""
+
+import statistics
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_info
+
+
+def hash_matrix(n, symmetric):
+    """The fractional part of 43758.5453 * sin(12.9898 i + 78.233 j), as in main.swift."""
+    i = np.arange(n, dtype=np.float64)[:, None]
+    j = np.arange(n, dtype=np.float64)[None, :]
+    h = np.sin(12.9898 * i + 78.233 * j) * 43758.5453
+    h = h - np.floor(h)
+    return 0.5 * (h + h.T) if symmetric else h
+
+
+def timed(name, repetitions, run, sink):
+    sink.append(run())
+    samples = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        sink.append(run())
+        samples.append(time.perf_counter() - start)
+    print(f"{name} {statistics.median(samples)!r}", flush=True)
+
+
+def main():
+    n = 1000
+    a = hash_matrix(n, symmetric=False)
+    # The Swift side transposes a copy; here the transpose is made contiguous likewise.
+    b = np.ascontiguousarray(hash_matrix(n, symmetric=False).T)
+    s = hash_matrix(n, symmetric=True)
+    x = np.linspace(0.0, 1.0, 10_000_000)
+
+    for pool in threadpool_info():
+        print(
+            f"# numpy {np.__version__}: {pool.get('internal_api')} {pool.get('version')}"
+            f" kernel {pool.get('architecture')} threads {pool.get('num_threads')}"
+        )
+
+    sink = []
+    timed("matmul_1000x1000", 7, lambda: (a @ b)[n - 1, n - 1], sink)
+
+    def eigh():
+        values, vectors = np.linalg.eigh(s)
+        return values[n - 1] + vectors[0, 0]
+
+    timed("eigh_1000x1000_values_vectors", 5, eigh, sink)
+    timed("exp_then_sum_1e7", 7, lambda: np.exp(x).sum(), sink)
+    print(f"# numpy checksum {float(sum(sink))!r}")
+
+
+if __name__ == "__main__":
+    main()
