@@ -82,6 +82,10 @@ extension Matrix {
     #expect(maxDiff(y, [5, 8]) < 1e-14)
   }
 
+  @Test func backendNamesOpenBLASAndItsKernel() {
+    #expect(BLAS.backend.contains("OpenBLAS") && BLAS.backend.contains("(kernel "))
+  }
+
   @Test func shapeMismatchesNameBothShapes() throws {
     #expect(throws: NumericsError.shapeMismatch(operation: "@", lhs: [2, 3], rhs: [2, 3])) {
       try BLAS.gemm(a, a)
