@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@testable import Numerics
+
+@Suite struct QuadratureTests {
+  // Gaussian moments E z^{2k} = (2k − 1)!! are exact closed forms.
+
+  @Test func hermiteSmallRulesAreTheClosedForms() throws {
+    let r1 = try GaussHermite.rule(1)
+    #expect(r1.nodes == [0] && abs(r1.weights[0] - 1) < 1e-15)
+    // He₂ = x² − 1: nodes ±1, weights 1/2. He₃ = x³ − 3x: nodes 0, ±√3, weights 2/3, 1/6.
+    let r2 = try GaussHermite.rule(2)
+    #expect(abs(r2.nodes[1] - 1) < 1e-15 && abs(r2.weights[0] - 0.5) < 1e-15)
+    let r3 = try GaussHermite.rule(3)
+    #expect(abs(r3.nodes[2] - 3.0.squareRoot()) < 1e-15 && r3.nodes[1] == 0)
+    #expect(abs(r3.weights[1] - 2.0 / 3) < 1e-15 && abs(r3.weights[0] - 1.0 / 6) < 1e-15)
+  }
+
+  @Test func gaussianMoments() throws {
+    #expect(abs(try Quadrature.gaussianExpectation { $0 * $0 } - 1) < 1e-12)
+    #expect(abs(try Quadrature.gaussianExpectation { pow($0, 4) } - 3) < 1e-12)
+    #expect(abs(try Quadrature.gaussianExpectation { cos($0) } - exp(-0.5)) < 1e-14)
+  }
+
+  @Test func hermite200IsValid() throws {
+    let r = try GaussHermite.rule(200)
+    #expect(r.weights.allSatisfy { $0 > 0 })
+    #expect(abs(r.weights.sum() - 1) < 1e-12)
+    for i in 0..<100 { #expect(r.nodes[i] == -r.nodes[199 - i]) }
+    #expect(zip(r.nodes.dropFirst(), r.nodes).allSatisfy { $0 > $1 })
+    // Exact up to degree 399; E z¹⁰ = 9!! = 945.
+    #expect(abs(r.expectation { pow($0, 10) } - 945) < 1e-10 * 945)
+    #expect(abs(r.expectation { cos(3 * $0) } - exp(-4.5)) < 1e-14)
+  }
+
+  @Test func ruleSizeIsChecked() {
+    #expect(throws: NumericsError.self) { try GaussHermite.rule(0) }
+    #expect(throws: NumericsError.self) { try GaussHermite.rule(201) }
+    #expect(throws: NumericsError.self) { try GaussLegendre.rule(0) }
+  }
+
+  @Test(arguments: [-1.0, -0.3, 0, 0.7, 1])
+  func bivariateMoments(rho: Double) throws {
+    let c = try Quadrature.gaussianExpectation2({ $0 * $1 }, correlation: rho)
+    #expect(abs(c - rho) < 1e-12)
+    let q = try Quadrature.gaussianExpectation2({ $0 * $0 * $1 * $1 }, correlation: rho)
+    #expect(abs(q - (1 + 2 * rho * rho)) < 1e-12)
+  }
+
+  @Test func bivariateRejectsBadCorrelation() {
+    #expect(throws: NumericsError.self) {
+      try Quadrature.gaussianExpectation2({ $0 + $1 }, correlation: 1.5)
+    }
+    #expect(throws: NumericsError.self) {
+      try Quadrature.gaussianExpectation2({ $0 + $1 }, correlation: .nan)
+    }
+  }
+
+  /// An n-point rule integrates xᵏ exactly for k ≤ 2n − 1: ∫₋₁¹ xᵏ = 2/(k+1) for even
+  /// k, 0 for odd; ∫₀² xᵏ = 2^{k+1}/(k+1).
+  @Test func legendreIsExactForPolynomials() throws {
+    let r = try GaussLegendre.rule(5)
+    #expect(abs(r.weights.sum() - 2) < 1e-14)
+    for k in 0...9 {
+      let exact = k % 2 == 0 ? 2 / Double(k + 1) : 0
+      #expect(abs(r.integrate({ pow($0, Double(k)) }, -1, 1) - exact) < 1e-14)
+      let shifted = pow(2, Double(k + 1)) / Double(k + 1)
+      #expect(abs(r.integrate({ pow($0, Double(k)) }, 0, 2) - shifted) < 1e-13 * shifted)
+    }
+    let r2 = try GaussLegendre.rule(2)
+    #expect(abs(r2.nodes[1] - 1 / 3.0.squareRoot()) < 1e-15)
+    let big = try GaussLegendre.rule(400)
+    #expect(abs(big.weights.sum() - 2) < 1e-13 && big.weights.allSatisfy { $0 > 0 })
+  }
+
+  @Test func adaptiveOnInfiniteAndSingularIntegrands() throws {
+    let e = try Quadrature.integrate({ exp(-$0) }, from: 0, to: .infinity)
+    #expect(abs(e.value - 1) < 1e-10)
+    let s = try Quadrature.integrate({ $0.squareRoot() }, from: 0, to: 1)
+    #expect(abs(s.value - 2.0 / 3) < 1e-10)
+    let g = try Quadrature.integrate({ exp(-$0 * $0) }, from: -.infinity, to: .infinity)
+    #expect(abs(g.value - Double.pi.squareRoot()) < 1e-10)
+    let l = try Quadrature.integrate({ exp($0) }, from: -.infinity, to: 0)
+    #expect(abs(l.value - 1) < 1e-10)
+    #expect(g.errorEstimate <= 1e-10 * g.value)
+  }
+
+  @Test func adaptiveReversedBoundsAndPolynomialExactness() throws {
+    // K15 is exact to degree 22 on one interval: ∫₀¹ x²⁰ = 1/21.
+    let p = try Quadrature.integrate({ pow($0, 20) }, from: 1, to: 0)
+    #expect(abs(p.value + 1.0 / 21) < 1e-15)
+    #expect(try Quadrature.integrate({ $0 }, from: 2, to: 2).value == 0)
+  }
+
+  @Test func adaptiveErrors() {
+    #expect(throws: NumericsError.noConvergence(operation: "integrate", iterations: 3)) {
+      try Quadrature.integrate({ sin(1 / $0) }, from: 0, to: 1, maxSubdivisions: 3)
+    }
+    #expect(throws: NumericsError.nonFinite(operation: "integrate")) {
+      try Quadrature.integrate({ _ in .nan }, from: 0, to: 1)
+    }
+    #expect(throws: NumericsError.cancelled) {
+      try Quadrature.integrate(
+        { sin(1 / $0) }, from: 0, to: 1, cancellation: Cancellation { true })
+    }
+  }
+}
