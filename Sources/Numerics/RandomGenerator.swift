@@ -240,8 +240,8 @@ struct SplitMix64 {
 /// For the unnormalised density f(x) = exp(−x²/2) on x ≥ 0, the layers have equal
 /// area V = R f(R) + ∫_R^∞ f = R f(R) + √(π/2) erfc(R/√2). With x₀ = V / f(R)
 /// (the base strip including the tail), x₁ = R and
-/// x_{i+1} = √(−2 ln(V/xᵢ + f(xᵢ))), the top edge x₂₅₆ is 0 (to about 1e-11 for
-/// this R; it is set exactly). fᵢ = f(xᵢ).
+/// x_{i+1} = √(−2 ln(V/xᵢ + f(xᵢ))), the top edge x₂₅₆ is 0 (V/x₂₅₅ + f(x₂₅₅) = 1 to
+/// 3e-15 for this R; x₂₅₆ is set exactly). fᵢ = f(xᵢ).
 struct ZigguratTable: Sendable {
   /// Marsaglia & Tsang's R for 256 layers (also used by numpy and rand_distr).
   static let normalR = 3.6541528853610088

@@ -17,6 +17,20 @@ import Testing
     #expect(abs(r3.weights[1] - 2.0 / 3) < 1e-15 && abs(r3.weights[0] - 1.0 / 6) < 1e-15)
   }
 
+  /// He₅ = x⁵ − 10x³ + 15x has roots 0, ±√(5 ± √10); the weight of node xᵢ is
+  /// n!/(n Heₙ₋₁(xᵢ))², so the centre weight is 5!/(5·He₄(0))² = 120/225 = 8/15.
+  /// For n = 100 the largest node and its weight are from mpmath at 50 digits
+  /// (`findroot` on He₁₀₀, weight by the same formula).
+  @Test func hermiteMatchesClosedFormsAndHighPrecision() throws {
+    let r5 = try GaussHermite.rule(5)
+    #expect(abs(r5.nodes[4] - (5 + 10.0.squareRoot()).squareRoot()) < 1e-15)
+    #expect(abs(r5.nodes[3] - (5 - 10.0.squareRoot()).squareRoot()) < 1e-15)
+    #expect(abs(r5.weights[2] - 8.0 / 15) < 1e-15)
+    let r100 = try GaussHermite.rule(100)
+    #expect(abs(r100.nodes[99] - 18.959636217387705887) < 1e-14 * 18.96)
+    #expect(abs(r100.weights[99] - 3.3332703483438381719e-79) < 1e-12 * 3.33e-79)
+  }
+
   @Test func gaussianMoments() throws {
     #expect(abs(try Quadrature.gaussianExpectation { $0 * $0 } - 1) < 1e-12)
     #expect(abs(try Quadrature.gaussianExpectation { pow($0, 4) } - 3) < 1e-12)
@@ -32,6 +46,16 @@ import Testing
     // Exact up to degree 399; E z¹⁰ = 9!! = 945.
     #expect(abs(r.expectation { pow($0, 10) } - 945) < 1e-10 * 945)
     #expect(abs(r.expectation { cos(3 * $0) } - exp(-4.5)) < 1e-14)
+  }
+
+  @Test func rulesAreSharedSafelyAcrossTasks() async throws {
+    let sums = try await withThrowingTaskGroup(of: Double.self) { group in
+      for i in 0..<16 {
+        group.addTask { try GaussHermite.rule(30 + i % 4).weights.sum() }
+      }
+      return try await group.reduce(into: [Double]()) { $0.append($1) }
+    }
+    #expect(sums.count == 16 && sums.allSatisfy { abs($0 - 1) < 1e-13 })
   }
 
   @Test func ruleSizeIsChecked() {
