@@ -38,6 +38,8 @@ def main():
     b = np.ascontiguousarray(hash_matrix(n, symmetric=False).T)
     s = hash_matrix(n, symmetric=True)
     x = np.linspace(0.0, 1.0, 10_000_000)
+    positive = np.linspace(0.5, 1000.0, 10_000_000)
+    angles = np.linspace(-10.0, 10.0, 10_000_000)
 
     for pool in threadpool_info():
         print(
@@ -54,6 +56,8 @@ def main():
 
     timed("eigh_1000x1000_values_vectors", 5, eigh, sink)
     timed("exp_then_sum_1e7", 7, lambda: np.exp(x).sum(), sink)
+    timed("log_1e7", 7, lambda: np.log(positive).sum(), sink)
+    timed("sin_1e7", 7, lambda: np.sin(angles).sum(), sink)
     print(f"# numpy checksum {float(sum(sink))!r}")
 
 

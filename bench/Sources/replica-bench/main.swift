@@ -42,6 +42,8 @@ func numericsGroup() -> [Benchmark] {
   let b = hashMatrix(n, symmetric: false).transposed()
   let s = hashMatrix(n, symmetric: true)
   let x = Vector.linspace(0, 1, count: 10_000_000)
+  let positive = Vector.linspace(0.5, 1000, count: 10_000_000)
+  let angles = Vector.linspace(-10, 10, count: 10_000_000)
   return [
     Benchmark(name: "matmul_1000x1000", repetitions: 7) {
       try BLAS.gemm(a, b)[n - 1, n - 1]
@@ -51,7 +53,13 @@ func numericsGroup() -> [Benchmark] {
       return values[n - 1] + vectors[0, 0]
     },
     Benchmark(name: "exp_then_sum_1e7", repetitions: 7) {
-      x.map { Foundation.exp($0) }.sum()
+      VectorMath.exp(x).sum()
+    },
+    Benchmark(name: "log_1e7", repetitions: 7) {
+      VectorMath.log(positive).sum()
+    },
+    Benchmark(name: "sin_1e7", repetitions: 7) {
+      VectorMath.sin(angles).sum()
     },
   ]
 }
