@@ -241,6 +241,8 @@ final class CSVReader {
   private func scan() throws -> Scan {
     let b = buffer
     let e = end
+    let atEndOfInput = atEndOfInput
+    let separator = separator
     var p = start
     let first = b[p]
     if first == Self.lineFeed || first == Self.carriageReturn || first == comment {
@@ -249,7 +251,12 @@ final class CSVReader {
       line += 1
       return .skipped
     }
-    spans.removeAll(keepingCapacity: true)
+    // Fields collect in a local array (moved out and back) to keep per-field appends
+    // free of the dynamic exclusivity checks on a class property.
+    var fields: [Span] = []
+    swap(&fields, &spans)
+    fields.removeAll(keepingCapacity: true)
+    defer { spans = fields }
     var newlines = 0
     recordStart = p
     recordLine = line
@@ -282,7 +289,7 @@ final class CSVReader {
           if c == Self.lineFeed { newlines += 1 }
           q += 1
         }
-        spans.append(Span(begin: p, start: contentStart, end: q, escaped: escaped))
+        fields.append(Span(begin: p, start: contentStart, end: q, escaped: escaped))
         q += 1
         while q < e && b[q] == 0x20 { q += 1 }
         if q == e {
@@ -308,7 +315,7 @@ final class CSVReader {
       if q < e && b[q] == Self.quote {
         throw malformed(at: q, "quote inside an unquoted field (quote the whole field)")
       }
-      spans.append(Span(begin: p, start: p, end: q, escaped: false))
+      fields.append(Span(begin: p, start: p, end: q, escaped: false))
       if q < e && b[q] == separator {
         p = q + 1
         continue
@@ -351,7 +358,7 @@ final class CSVReader {
 
   /// The number in a field, NaN for a missing value, or nil for text.
   @inline(__always)
-  private func number(_ s: Span) -> Double? {
+  private func number(_ s: Span, in buffer: UnsafeMutablePointer<UInt8>) -> Double? {
     if s.escaped { return nil }
     let p = buffer + s.start
     let n = s.end - s.start
@@ -452,11 +459,13 @@ final class CSVReader {
           "found \(spans.count) field\(spans.count == 1 ? "" : "s"), expected \(width) as in line \(firstLine)"
         throw malformed(at: spans.count > width ? spans[width].begin : recordEnd, message)
       }
+      let base = buffer
+      let fields = spans
       for j in 0..<width {
-        let s = spans[j]
+        let s = fields[j]
         switch kinds[j] {
         case .number:
-          if let x = number(s) {
+          if let x = number(s, in: base) {
             numbers[j].append(x)
             if !x.isNaN { sawNumber = true }
           } else {

@@ -18,18 +18,18 @@
 ///    strictly on the same side of every midpoint. Midpoints fall back to the slow path.
 /// Results are therefore exact to the last bit (tested against the standard library).
 enum FloatParser {
-  private static let powersOfTen: [Double] = (0...22).map { e in
-    var x = 1.0
-    for _ in 0..<e { x *= 10 }
-    return x
-  }
+  // Literal tables are initialised statically (no lazy-initialisation check per use);
+  // every entry is exactly representable, so the literals are exact.
+  private static let powersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+  ]
 
   #if arch(x86_64)
-    private static let extendedPowersOfTen: [Float80] = (0...27).map { e in
-      var x: Float80 = 1
-      for _ in 0..<e { x *= 10 }
-      return x
-    }
+    private static let extendedPowersOfTen: [Float80] = [
+      1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27,
+    ]
   #endif
 
   /// The number spelled by `count` bytes at `text`, or nil when they are not a number.
