@@ -24,6 +24,7 @@ demo: release
 
 test: setup lint
 	$(SWIFT) build $(SWIFTFLAGS)
+	@scripts/setup-python.sh
 	$(SWIFT) test $(SWIFTFLAGS)
 	@scripts/check-scripts.sh
 

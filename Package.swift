@@ -19,6 +19,7 @@ let systemLibraries: [Target] = [
 let coreTargets: [Target] = [
   .target(name: "Numerics", dependencies: ["CLapack"], path: "Sources/Numerics"),
   .target(name: "Language", dependencies: ["Numerics"], path: "Sources/Language"),
+  .target(name: "DataIO", dependencies: ["Numerics"], path: "Sources/DataIO"),
 ]
 
 // MARK: - The executable
@@ -30,14 +31,15 @@ let executables: [Target] = [
     path: "Sources/replica"),
   .executableTarget(
     name: "replica-bench",
-    dependencies: ["Numerics", "Language"],
+    dependencies: ["Numerics", "Language", "DataIO"],
     path: "bench/Sources/replica-bench"),
 ]
 
 // MARK: - Tests
 
 let testTargets: [Target] = [
-  .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests")
+  .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests"),
+  .testTarget(name: "DataIOTests", dependencies: ["DataIO"], path: "Tests/DataIOTests"),
 ]
 
 let package = Package(
