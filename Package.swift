@@ -20,6 +20,7 @@ let coreTargets: [Target] = [
   .target(name: "Numerics", dependencies: ["CLapack"], path: "Sources/Numerics"),
   .target(name: "Language", dependencies: ["Numerics"], path: "Sources/Language"),
   .target(name: "DataIO", dependencies: ["Numerics"], path: "Sources/DataIO"),
+  .target(name: "Notebook", dependencies: ["Language", "Numerics"], path: "Sources/Notebook"),
 ]
 
 // MARK: - The executable
@@ -27,7 +28,7 @@ let coreTargets: [Target] = [
 let executables: [Target] = [
   .executableTarget(
     name: "replica",
-    dependencies: ["Language", "Numerics", "CReadline"],
+    dependencies: ["Language", "Notebook", "Numerics", "CReadline"],
     path: "Sources/replica"),
   .executableTarget(
     name: "replica-bench",
@@ -40,6 +41,9 @@ let executables: [Target] = [
 let testTargets: [Target] = [
   .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests"),
   .testTarget(name: "DataIOTests", dependencies: ["DataIO"], path: "Tests/DataIOTests"),
+  .testTarget(
+    name: "LanguageTests", dependencies: ["Language", "Notebook", "Numerics"],
+    path: "Tests/LanguageTests", resources: [.copy("Scripts")]),
 ]
 
 let package = Package(

@@ -1,0 +1,887 @@
+import Numerics
+
+/// Compiles the syntax tree into a tree of Swift closures. Every name is resolved
+/// here to a frame slot, a captured cell or a global index, so running code does no
+/// dictionary lookups (performance.md, "Resolve every name at parse/compile time").
+final class Compiler {
+  unowned let interpreter: Interpreter
+  private var scope: Scope
+
+  final class Scope {
+    let parent: Scope?
+    var locals: [String: LocalRef] = [:]
+    var captures: [String: Int] = [:]
+    var captureSources: [CaptureSource] = []
+    var loopDepth = 0
+    /// Inside the branches of an `if` whose value is used: no break/continue/return.
+    var valueContextDepth = 0
+    var functionName: String?
+
+    init(parent: Scope?) { self.parent = parent }
+    var isTopLevel: Bool { parent == nil }
+
+    func addCapture(_ name: String, _ source: CaptureSource) -> Int {
+      let i = captureSources.count
+      captures[name] = i
+      captureSources.append(source)
+      return i
+    }
+  }
+
+  enum CaptureSource {
+    case parentCell(Int)
+    case parentCapture(Int)
+  }
+
+  enum Resolved {
+    case local(LocalRef)
+    case capture(Int)
+    case global(Int)
+  }
+
+  init(interpreter: Interpreter) {
+    self.interpreter = interpreter
+    scope = Scope(parent: nil)
+  }
+
+  // MARK: - Names
+
+  private func resolve(_ name: String) -> Resolved {
+    if let l = scope.locals[name] { return .local(l) }
+    if let c = scope.captures[name] { return .capture(c) }
+    if let p = scope.parent, !p.isTopLevel, let src = captureSource(name, in: p) {
+      return .capture(scope.addCapture(name, src))
+    }
+    return .global(interpreter.globals.slot(name))
+  }
+
+  private func captureSource(_ name: String, in p: Scope) -> CaptureSource? {
+    if let l = p.locals[name] {
+      if case .cell(let i) = l { return .parentCell(i) }
+      return nil
+    }
+    if let c = p.captures[name] { return .parentCapture(c) }
+    if let pp = p.parent, !pp.isTopLevel, let src = captureSource(name, in: pp) {
+      return .parentCapture(p.addCapture(name, src))
+    }
+    return nil
+  }
+
+  private func read(_ name: String, _ span: SourceSpan) -> Eval {
+    switch resolve(name) {
+    case .local(.slot(let i)): return { f throws(LanguageError) in f.slots[i] }
+    case .local(.cell(let i)): return { f throws(LanguageError) in f.cells[i].value }
+    case .capture(let i): return { f throws(LanguageError) in f.captures[i].value }
+    case .global(let i):
+      let g = interpreter.globals
+      let interp = interpreter
+      return { _ throws(LanguageError) in
+        if let v = g.values[i] { return v }
+        throw interp.unknownName(name, span)
+      }
+    }
+  }
+
+  private func write(_ name: String) -> (Frame, Value) -> Void {
+    switch resolve(name) {
+    case .local(.slot(let i)): return { f, v in f.slots[i] = v }
+    case .local(.cell(let i)): return { f, v in f.cells[i].value = v }
+    case .capture(let i): return { f, v in f.captures[i].value = v }
+    case .global(let i):
+      let g = interpreter.globals
+      return { _, v in g.values[i] = v }
+    }
+  }
+
+  /// Moves a variable's value out (leaving nil) so an in-place update of a unique
+  /// array does not copy it; the caller must put a value back.
+  private func take(_ name: String, _ span: SourceSpan) -> Eval {
+    switch resolve(name) {
+    case .local(.slot(let i)):
+      return { f throws(LanguageError) in
+        let v = f.slots[i]
+        f.slots[i] = .nil
+        return v
+      }
+    case .local(.cell(let i)):
+      return { f throws(LanguageError) in
+        let v = f.cells[i].value
+        f.cells[i].value = .nil
+        return v
+      }
+    case .capture(let i):
+      return { f throws(LanguageError) in
+        let v = f.captures[i].value
+        f.captures[i].value = .nil
+        return v
+      }
+    case .global(let i):
+      let g = interpreter.globals
+      let interp = interpreter
+      return { _ throws(LanguageError) in
+        guard let v = g.values[i] else { throw interp.unknownName(name, span) }
+        g.values[i] = .nil
+        return v
+      }
+    }
+  }
+
+  // MARK: - Top level
+
+  /// Compiles one top-level statement. Expression statements leave their value in
+  /// `frame.value`.
+  func compileTopLevel(_ s: Stmt) throws(LanguageError) -> Exec {
+    scope = Scope(parent: nil)
+    return try statement(s, isLast: true)
+  }
+
+  // MARK: - Statements
+
+  private func block(_ stmts: [Stmt]) throws(LanguageError) -> Exec {
+    if stmts.isEmpty {
+      return { f throws(LanguageError) in
+        f.value = .nil
+        return .normal
+      }
+    }
+    var compiled: [Exec] = []
+    for (i, s) in stmts.enumerated() {
+      compiled.append(try statement(s, isLast: i == stmts.count - 1))
+    }
+    if compiled.count == 1 { return compiled[0] }
+    if compiled.count == 2 {
+      let a = compiled[0]
+      let b = compiled[1]
+      return { f throws(LanguageError) in
+        let r = try a(f)
+        if case .normal = r { return try b(f) }
+        return r
+      }
+    }
+    return { f throws(LanguageError) in
+      for c in compiled {
+        let r = try c(f)
+        if case .normal = r { continue }
+        return r
+      }
+      return .normal
+    }
+  }
+
+  private func statement(_ s: Stmt, isLast: Bool) throws(LanguageError) -> Exec {
+    switch s {
+    case .expression(let e, _):
+      if case .ifChain(let branches, let elseBlock, _) = e {
+        return try ifStatement(branches, elseBlock)
+      }
+      let ev = try expr(e)
+      if isLast {
+        return { f throws(LanguageError) in
+          f.value = try ev(f)
+          return .normal
+        }
+      }
+      return { f throws(LanguageError) in
+        _ = try ev(f)
+        return .normal
+      }
+    case .assign(let target, let op, let value, let span):
+      let a = try assignment(target, op, value, span)
+      if isLast {
+        return { f throws(LanguageError) in
+          try a(f)
+          f.value = .nil
+          return .normal
+        }
+      }
+      return { f throws(LanguageError) in
+        try a(f)
+        return .normal
+      }
+    case .function(let decl):
+      let make = try function(decl)
+      let store = write(decl.name ?? "")
+      return { f throws(LanguageError) in
+        store(f, try make(f))
+        f.value = .nil
+        return .normal
+      }
+    case .whileLoop(let cond, let body, let span):
+      let c = try expr(cond)
+      scope.loopDepth += 1
+      let b = try block(body)
+      scope.loopDepth -= 1
+      let cancel = interpreter.configuration.cancellation
+      let condSpan = cond.span
+      return { f throws(LanguageError) in
+        while try c(f).truth(at: condSpan) {
+          if cancel.isCancelled { throw LanguageError(.interrupted, "interrupted", span: span) }
+          switch try b(f) {
+          case .normal, .continueLoop: continue
+          case .breakLoop: break
+          case .returned: return .returned
+          }
+          break
+        }
+        f.value = .nil
+        return .normal
+      }
+    case .forLoop(let name, _, let seqExpr, let body, let span):
+      let seq = try expr(seqExpr)
+      let store = write(name)
+      scope.loopDepth += 1
+      let b = try block(body)
+      scope.loopDepth -= 1
+      let cancel = interpreter.configuration.cancellation
+      let seqSpan = seqExpr.span
+      return { f throws(LanguageError) in
+        let items = try seq(f)
+        var flow = Flow.normal
+        func step(_ v: Value) throws(LanguageError) -> Bool {
+          if cancel.isCancelled { throw LanguageError(.interrupted, "interrupted", span: span) }
+          store(f, v)
+          switch try b(f) {
+          case .normal, .continueLoop: return true
+          case .breakLoop: return false
+          case .returned:
+            flow = .returned
+            return false
+          }
+        }
+        switch items {
+        case .vector(let v):
+          for x in v.elements { if try !step(.number(x)) { break } }
+        case .matrix(let m):
+          for i in 0..<m.rows { if try !step(.vector(m.row(i))) { break } }
+        case .list(let l):
+          for x in l { if try !step(x) { break } }
+        case .string(let s):
+          for ch in s { if try !step(.string(String(ch))) { break } }
+        case .record(let r):
+          for k in r.keys { if try !step(.string(k)) { break } }
+        case .object(let o):
+          for x in try o.elements() { if try !step(x) { break } }
+        default:
+          throw LanguageError(
+            .type,
+            "cannot iterate over a \(items.typeName): expected a vector, matrix, list, string or table",
+            span: seqSpan)
+        }
+        f.value = .nil
+        return flow
+      }
+    case .returnStmt(let e, let span):
+      guard scope.functionName != nil else {
+        throw LanguageError(.syntax, "'return' outside a function", span: span)
+      }
+      guard scope.valueContextDepth == 0 else {
+        throw LanguageError(
+          .syntax, "'return' inside an if-expression whose value is used; use an if statement",
+          span: span)
+      }
+      guard let e else {
+        return { f throws(LanguageError) in
+          f.returnValue = .nil
+          return .returned
+        }
+      }
+      let ev = try expr(e)
+      return { f throws(LanguageError) in
+        f.returnValue = try ev(f)
+        return .returned
+      }
+    case .breakStmt(let span), .continueStmt(let span):
+      let isBreak: Bool
+      if case .breakStmt = s { isBreak = true } else { isBreak = false }
+      guard scope.loopDepth > 0, scope.valueContextDepth == 0 else {
+        throw LanguageError(
+          .syntax, "'\(isBreak ? "break" : "continue")' outside a loop", span: span)
+      }
+      let flow: Flow = isBreak ? .breakLoop : .continueLoop
+      return { _ throws(LanguageError) in flow }
+    case .param(let name, let e, let span):
+      guard scope.isTopLevel else {
+        throw LanguageError(
+          .syntax, "'param' declares a notebook parameter and must be at the top level",
+          span: span)
+      }
+      let ev = try expr(e)
+      let store = write(name)
+      let interp = interpreter
+      return { f throws(LanguageError) in
+        let v: Value
+        if let o = interp.configuration.parameterOverrides[name] {
+          v = o
+          interp.usedOverrides.insert(name)
+        } else {
+          v = try ev(f)
+        }
+        interp.declaredParameters[name] = v
+        store(f, v)
+        f.value = .nil
+        return .normal
+      }
+    case .tryCatch(let body, let name, let handler, _):
+      let b = try block(body)
+      let store = name.map { write($0) }
+      let h = try block(handler)
+      return { f throws(LanguageError) in
+        do throws(LanguageError) {
+          return try b(f)
+        } catch {
+          if error.kind == .interrupted { throw error }
+          store?(f, error.asValue())
+          return try h(f)
+        }
+      }
+    }
+  }
+
+  private func ifStatement(_ branches: [(Expr, [Stmt])], _ elseBlock: [Stmt]?) throws(LanguageError)
+    -> Exec
+  {
+    let conds = try mapT(branches) { (c, _) throws(LanguageError) in (try expr(c), c.span) }
+    let bodies = try mapT(branches) { (_, b) throws(LanguageError) in try block(b) }
+    var other: Exec?
+    if let elseBlock { other = try block(elseBlock) }
+    if conds.count == 1 {
+      let (c, cs) = conds[0]
+      let body = bodies[0]
+      return { f throws(LanguageError) in
+        if try c(f).truth(at: cs) { return try body(f) }
+        if let other { return try other(f) }
+        f.value = .nil
+        return .normal
+      }
+    }
+    return { f throws(LanguageError) in
+      for (i, (c, cs)) in conds.enumerated() where try c(f).truth(at: cs) {
+        return try bodies[i](f)
+      }
+      if let other { return try other(f) }
+      f.value = .nil
+      return .normal
+    }
+  }
+
+  // MARK: - Assignment
+
+  private func assignment(_ target: Expr, _ op: BinaryOp?, _ valueExpr: Expr, _ span: SourceSpan)
+    throws(LanguageError) -> (Frame) throws(LanguageError) -> Void
+  {
+    let value = try expr(valueExpr)
+    switch target {
+    case .name(let name, let nspan):
+      let store = write(name)
+      if let op {
+        let current = read(name, nspan)
+        let combine = Operators.binaryFunction(op)
+        return { f throws(LanguageError) in
+          let a = try current(f)
+          let b = try value(f)
+          store(f, try combine(a, b, span))
+        }
+      }
+      return { f throws(LanguageError) in store(f, try value(f)) }
+    case .index(let base, let items, let ispan):
+      let indexes = try indexItems(items)
+      let combine = op.map { Operators.binaryFunction($0) }
+      // Fast path: `name[...] = v` updates the variable's array in place.
+      if case .name(let name, let nspan) = base {
+        let takeOut = take(name, nspan)
+        let store = write(name)
+        return { f throws(LanguageError) in
+          let idx = try indexes(f)
+          var rhs = try value(f)
+          var container = try takeOut(f)
+          do throws(LanguageError) {
+            if let combine {
+              let old = try Indexing.get(container, idx, span: ispan)
+              rhs = try combine(old, rhs, span)
+            }
+            try Indexing.set(&container, idx, rhs, span: ispan)
+          } catch {
+            store(f, container)
+            throw error
+          }
+          store(f, container)
+        }
+      }
+      let baseEval = try expr(base)
+      let storeBase = try assignmentSink(base)
+      return { f throws(LanguageError) in
+        let idx = try indexes(f)
+        var rhs = try value(f)
+        var container = try baseEval(f)
+        if let combine {
+          rhs = try combine(try Indexing.get(container, idx, span: ispan), rhs, span)
+        }
+        try Indexing.set(&container, idx, rhs, span: ispan)
+        try storeBase(f, container)
+      }
+    case .member(let base, let name, let mspan):
+      let baseEval = try expr(base)
+      let storeBase = try assignmentSink(base)
+      let combine = op.map { Operators.binaryFunction($0) }
+      let interp = interpreter
+      return { f throws(LanguageError) in
+        var rhs = try value(f)
+        var container = try baseEval(f)
+        if let combine {
+          rhs = try combine(try Members.get(container, name, interp, span: mspan), rhs, span)
+        }
+        try Members.set(&container, name, rhs, span: mspan)
+        try storeBase(f, container)
+      }
+    default:
+      throw LanguageError(.syntax, "cannot assign to this expression", span: target.span)
+    }
+  }
+
+  /// Writes a whole new value back into an assignable expression.
+  private func assignmentSink(_ target: Expr) throws(LanguageError)
+    -> (Frame, Value) throws(LanguageError) -> Void
+  {
+    switch target {
+    case .name(let name, _):
+      let store = write(name)
+      return { f, v throws(LanguageError) in store(f, v) }
+    case .index(let base, let items, let ispan):
+      let indexes = try indexItems(items)
+      let baseEval = try expr(base)
+      let storeBase = try assignmentSink(base)
+      return { f, v throws(LanguageError) in
+        var container = try baseEval(f)
+        try Indexing.set(&container, try indexes(f), v, span: ispan)
+        try storeBase(f, container)
+      }
+    case .member(let base, let name, let mspan):
+      let baseEval = try expr(base)
+      let storeBase = try assignmentSink(base)
+      return { f, v throws(LanguageError) in
+        var container = try baseEval(f)
+        try Members.set(&container, name, v, span: mspan)
+        try storeBase(f, container)
+      }
+    default:
+      throw LanguageError(.syntax, "cannot assign to this expression", span: target.span)
+    }
+  }
+
+  private func indexItems(_ items: [IndexItem]) throws(LanguageError)
+    -> (Frame) throws(LanguageError) -> [IndexValue]
+  {
+    var compiled: [(Frame) throws(LanguageError) -> IndexValue] = []
+    for it in items { compiled.append(try indexItem(it)) }
+    if compiled.count == 1 {
+      let c = compiled[0]
+      return { f throws(LanguageError) in [try c(f)] }
+    }
+    return { f throws(LanguageError) in
+      var out: [IndexValue] = []
+      out.reserveCapacity(compiled.count)
+      for c in compiled { out.append(try c(f)) }
+      return out
+    }
+  }
+
+  private func indexItem(_ it: IndexItem) throws(LanguageError)
+    -> (Frame) throws(LanguageError) -> IndexValue
+  {
+    switch it {
+    case .single(let e):
+      let ev = try expr(e)
+      let s = e.span
+      return { f throws(LanguageError) in
+        let v = try ev(f)
+        return IndexValue.single(v, s)
+      }
+    case .slice(let lo, let hi, let s):
+      var l: Eval?
+      var h: Eval?
+      if let lo { l = try expr(lo) }
+      if let hi { h = try expr(hi) }
+      return { f throws(LanguageError) in
+        let a = try l?(f)
+        let b = try h?(f)
+        return IndexValue.slice(a, b, s)
+      }
+    }
+  }
+
+  private func interpolatedPart(_ p: InterpolatedPart) throws(LanguageError) -> Eval {
+    switch p {
+    case .text(let s):
+      let v = Value.string(s)
+      return { _ throws(LanguageError) in v }
+    case .expr(let x): return try expr(x)
+    }
+  }
+
+  // MARK: - Expressions
+
+  func expr(_ e: Expr) throws(LanguageError) -> Eval {
+    switch e {
+    case .number(let x, _):
+      let v = Value.number(x)
+      return { _ throws(LanguageError) in v }
+    case .bool(let b, _):
+      let v = Value.bool(b)
+      return { _ throws(LanguageError) in v }
+    case .nilLiteral:
+      return { _ throws(LanguageError) in .nil }
+    case .string(let parts, _):
+      if parts.isEmpty { return { _ throws(LanguageError) in .string("") } }
+      if parts.count == 1, case .text(let s) = parts[0] {
+        let v = Value.string(s)
+        return { _ throws(LanguageError) in v }
+      }
+      var compiled: [Eval] = []
+      for p in parts { compiled.append(try interpolatedPart(p)) }
+      return { f throws(LanguageError) in
+        var out = ""
+        for c in compiled {
+          let v = try c(f)
+          if case .string(let s) = v { out += s } else { out += Display.inline(v) }
+        }
+        return .string(out)
+      }
+    case .name(let n, let span):
+      return read(n, span)
+    case .list(let items, let span):
+      let compiled = try mapT(items) { (x) throws(LanguageError) in try expr(x) }
+      return { f throws(LanguageError) in
+        var values: [Value] = []
+        values.reserveCapacity(compiled.count)
+        var allNumbers = true
+        for c in compiled {
+          let v = try c(f)
+          if case .number = v {} else { allNumbers = false }
+          values.append(v)
+        }
+        if allNumbers {
+          return .vector(
+            Vector(
+              values.map { v -> Double in
+                if case .number(let x) = v { return x }
+                return .nan
+              }))
+        }
+        _ = span
+        return .list(values)
+      }
+    case .matrix(let rows, let span):
+      let compiled = try mapT(rows) { (r) throws(LanguageError) in
+        try mapT(r) { (x) throws(LanguageError) in (try expr(x), x.span) }
+      }
+      return { f throws(LanguageError) in
+        var rowValues: [[Double]] = []
+        for r in compiled {
+          var row: [Double] = []
+          for (c, s) in r {
+            switch try c(f) {
+            case .number(let x): row.append(x)
+            case .vector(let v): row.append(contentsOf: v.elements)
+            case let other:
+              throw LanguageError(
+                .type,
+                "matrix literal: expected numbers or vectors, found \(other.shapeDescription)",
+                span: s)
+            }
+          }
+          if let first = rowValues.first, first.count != row.count {
+            throw LanguageError(
+              .shape,
+              "matrix literal: row \(rowValues.count) has \(row.count) elements, expected \(first.count)",
+              span: span)
+          }
+          rowValues.append(row)
+        }
+        do {
+          return .matrix(try Matrix(rowsOf: rowValues))
+        } catch {
+          throw LanguageError(.shape, "\(error)", span: span)
+        }
+      }
+    case .record(let fields, _):
+      let names = fields.map(\.0)
+      let compiled = try mapT(fields) { (_, x) throws(LanguageError) in try expr(x) }
+      return { f throws(LanguageError) in
+        var vals: [(String, Value)] = []
+        vals.reserveCapacity(names.count)
+        for (i, c) in compiled.enumerated() { vals.append((names[i], try c(f))) }
+        return .record(Record(vals))
+      }
+    case .unaryMinus(let x, let span):
+      let ev = try expr(x)
+      return { f throws(LanguageError) in
+        let v = try ev(f)
+        if case .number(let n) = v { return .number(-n) }
+        return try Operators.negate(v, span: span)
+      }
+    case .not(let x, let span):
+      let ev = try expr(x)
+      return { f throws(LanguageError) in
+        let v = try ev(f)
+        switch v {
+        case .bool(let b): return .bool(!b)
+        case .vector(let vec): return .vector(vec.map { $0 == 0 ? 1 : 0 })
+        default: return .bool(!(try v.truth(at: span)))
+        }
+      }
+    case .and(let a, let b, _):
+      let ea = try expr(a)
+      let eb = try expr(b)
+      let sa = a.span
+      let sb = b.span
+      return { f throws(LanguageError) in
+        guard try ea(f).truth(at: sa) else { return .bool(false) }
+        return .bool(try eb(f).truth(at: sb))
+      }
+    case .or(let a, let b, _):
+      let ea = try expr(a)
+      let eb = try expr(b)
+      let sa = a.span
+      let sb = b.span
+      return { f throws(LanguageError) in
+        if try ea(f).truth(at: sa) { return .bool(true) }
+        return .bool(try eb(f).truth(at: sb))
+      }
+    case .binary(let op, let a, let b, let span):
+      return try binary(op, a, b, span)
+    case .range(let a, let b, let span):
+      let ea = try expr(a)
+      let eb = try expr(b)
+      return { f throws(LanguageError) in
+        let lo = try ea(f)
+        let hi = try eb(f)
+        guard case .number(let x) = lo, case .number(let y) = hi else {
+          throw LanguageError(
+            .type,
+            "range a:b expects two numbers, found \(lo.shapeDescription) and \(hi.shapeDescription)",
+            span: span)
+        }
+        return .vector(try Builtins.checkedRange(x, y, 1, span: span))
+      }
+    case .call(let callee, let args, let span):
+      return try call(callee, args, span)
+    case .index(let base, let items, let span):
+      let b = try expr(base)
+      let idx = try indexItems(items)
+      return { f throws(LanguageError) in
+        try Indexing.get(try b(f), try idx(f), span: span)
+      }
+    case .member(let base, let name, let span):
+      let b = try expr(base)
+      let interp = interpreter
+      return { f throws(LanguageError) in
+        try Members.get(try b(f), name, interp, span: span)
+      }
+    case .function(let decl):
+      return try function(decl)
+    case .ifChain(let branches, let elseBlock, _):
+      scope.valueContextDepth += 1
+      defer { scope.valueContextDepth -= 1 }
+      let exec = try ifStatement(branches, elseBlock)
+      return { f throws(LanguageError) in
+        let saved = f.value
+        _ = try exec(f)
+        let v = f.value
+        f.value = saved
+        return v
+      }
+    }
+  }
+
+  private func binary(_ op: BinaryOp, _ a: Expr, _ b: Expr, _ span: SourceSpan)
+    throws(LanguageError) -> Eval
+  {
+    let l = try expr(a)
+    let r = try expr(b)
+    switch op {
+    case .add:
+      return { f throws(LanguageError) in
+        let x = try l(f)
+        let y = try r(f)
+        if case .number(let p) = x, case .number(let q) = y { return .number(p + q) }
+        return try Operators.binary(.add, x, y, span: span)
+      }
+    case .subtract:
+      return { f throws(LanguageError) in
+        let x = try l(f)
+        let y = try r(f)
+        if case .number(let p) = x, case .number(let q) = y { return .number(p - q) }
+        return try Operators.binary(.subtract, x, y, span: span)
+      }
+    case .multiply:
+      return { f throws(LanguageError) in
+        let x = try l(f)
+        let y = try r(f)
+        if case .number(let p) = x, case .number(let q) = y { return .number(p * q) }
+        return try Operators.binary(.multiply, x, y, span: span)
+      }
+    case .less:
+      return { f throws(LanguageError) in
+        let x = try l(f)
+        let y = try r(f)
+        if case .number(let p) = x, case .number(let q) = y { return .bool(p < q) }
+        return try Operators.binary(.less, x, y, span: span)
+      }
+    default:
+      let fn = Operators.binaryFunction(op)
+      return { f throws(LanguageError) in try fn(try l(f), try r(f), span) }
+    }
+  }
+
+  // MARK: - Calls
+
+  private func call(_ calleeExpr: Expr, _ args: [Argument], _ span: SourceSpan)
+    throws(LanguageError) -> Eval
+  {
+    let callee = try expr(calleeExpr)
+    let evals = try mapT(args) { (a) throws(LanguageError) in try expr(a.value) }
+    let labels = args.map(\.label)
+    let spans: [SourceSpan] = args.map { $0.value.span }
+    let labelSpans = args.map(\.labelSpan)
+    let interp = interpreter
+    let hasLabels = labels.contains { $0 != nil }
+    let n = evals.count
+    if !hasLabels {
+      return { f throws(LanguageError) in
+        let fv = try callee(f)
+        if case .function(let fn) = fv, case .user(let code, let caps) = fn.kind,
+          n <= code.parameterNames.count
+        {
+          let frame = Frame(slotCount: code.slotCount, cellCount: code.cellCount, captures: caps)
+          for i in 0..<n {
+            let v = try evals[i](f)
+            switch code.parameterTargets[i] {
+            case .slot(let s): frame.slots[s] = v
+            case .cell(let c): frame.cells[c].value = v
+            }
+          }
+          return try interp.invoke(code, frame: frame, supplied: n, name: fn.name, span: span)
+        }
+        var values: [Value] = []
+        values.reserveCapacity(n)
+        for e in evals { values.append(try e(f)) }
+        return try interp.callGeneral(
+          fv, positional: values, positionalSpans: spans, keywords: [], span: span)
+      }
+    }
+    return { f throws(LanguageError) in
+      let fv = try callee(f)
+      var positional: [Value] = []
+      var pspans: [SourceSpan] = []
+      var keywords: [KeywordArgument] = []
+      for i in 0..<n {
+        let v = try evals[i](f)
+        if let label = labels[i] {
+          keywords.append(
+            KeywordArgument(name: label, value: v, nameSpan: labelSpans[i], valueSpan: spans[i]))
+        } else {
+          positional.append(v)
+          pspans.append(spans[i])
+        }
+      }
+      return try interp.callGeneral(
+        fv, positional: positional, positionalSpans: pspans, keywords: keywords, span: span)
+    }
+  }
+
+  // MARK: - Functions
+
+  /// Compiles a function declaration into an `Eval` that creates the closure value.
+  private func function(_ decl: FunctionDecl) throws(LanguageError) -> Eval {
+    let enclosing = enclosingLocals()
+    let locals = ScopeAnalysis.locals(of: decl, enclosing: enclosing)
+    let captured = ScopeAnalysis.capturedLocals(of: decl, locals: locals, enclosing: enclosing)
+    let code = CompiledFunction(
+      name: decl.name ?? "<anonymous>", parameterNames: decl.parameters.map(\.name),
+      span: decl.span)
+    let inner = Scope(parent: scope)
+    inner.functionName = code.name
+    var slots = 0
+    var cells = 0
+    for n in locals {
+      if captured.contains(n) {
+        inner.locals[n] = .cell(cells)
+        cells += 1
+      } else {
+        inner.locals[n] = .slot(slots)
+        slots += 1
+      }
+    }
+    code.slotCount = slots
+    code.cellCount = cells
+    code.parameterTargets = decl.parameters.map { inner.locals[$0.name]! }
+    let outer = scope
+    scope = inner
+    defer { scope = outer }
+    code.parameterDefaults = try mapT(decl.parameters) { (p) throws(LanguageError) -> Eval? in
+      guard let d = p.defaultValue else { return nil }
+      return try expr(d)
+    }
+    code.body = try block(decl.body)
+    let sources = inner.captureSources
+    let name = code.name
+    scope = outer
+    return { f throws(LanguageError) in
+      var caps: [Cell] = []
+      caps.reserveCapacity(sources.count)
+      for s in sources {
+        switch s {
+        case .parentCell(let i): caps.append(f.cells[i])
+        case .parentCapture(let i): caps.append(f.captures[i])
+        }
+      }
+      return .function(Function(name: name, kind: .user(code, captures: caps)))
+    }
+  }
+
+  private func enclosingLocals() -> Set<String> {
+    var out = Set<String>()
+    var s: Scope? = scope
+    while let cur = s, !cur.isTopLevel {
+      out.formUnion(cur.locals.keys)
+      out.formUnion(cur.captures.keys)
+      s = cur.parent
+    }
+    return out
+  }
+}
+
+/// `map` with a typed-throwing transform.
+@inline(__always)
+func mapT<T, U>(_ xs: [T], _ f: (T) throws(LanguageError) -> U) throws(LanguageError) -> [U] {
+  var out: [U] = []
+  out.reserveCapacity(xs.count)
+  for x in xs { out.append(try f(x)) }
+  return out
+}
+
+/// A keyword argument at a call site.
+public struct KeywordArgument {
+  public let name: String
+  public let value: Value
+  let nameSpan: SourceSpan?
+  let valueSpan: SourceSpan?
+}
+
+/// An evaluated index item.
+public enum IndexValue {
+  case single(Value, SourceSpan)
+  case slice(Value?, Value?, SourceSpan)
+}
+
+extension LanguageError {
+  /// The record a `catch err` block sees: `err.message`, `err.kind`, `err.line`.
+  func asValue() -> Value {
+    var fields: [(String, Value)] = [
+      ("message", .string(message)), ("kind", .string(kind.rawValue)),
+    ]
+    if let span { fields.append(("line", .number(Double(span.line)))) }
+    if let payload { fields.append(("value", payload)) }
+    return .record(Record(fields))
+  }
+}
