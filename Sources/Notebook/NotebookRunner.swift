@@ -83,7 +83,8 @@ public struct NotebookRunner {
     var newOutputs: [(lastLine: Int, lines: [String], keep: [String])] = []
     for (index, s) in statements.enumerated() {
       // Statements that end on the same line share one recorded block.
-      let groupContinues = index + 1 < statements.count && statements[index + 1].lastLine == s.lastLine
+      let groupContinues =
+        index + 1 < statements.count && statements[index + 1].lastLine == s.lastLine
       let recorded = document.recordedOutput(after: s.lastLine).lines
       let markers = recorded.filter { $0 == "ignore" || $0.hasPrefix("~") }
       let expectedLines = recorded.filter { $0 != "ignore" && !$0.hasPrefix("~") }
