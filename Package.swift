@@ -19,6 +19,7 @@ let systemLibraries: [Target] = [
 let coreTargets: [Target] = [
   .target(name: "Numerics", dependencies: ["CLapack"], path: "Sources/Numerics"),
   .target(name: "Language", dependencies: ["Numerics"], path: "Sources/Language"),
+  .target(name: "Plotting", dependencies: ["Numerics", "CPLplot"], path: "Sources/Plotting"),
 ]
 
 // MARK: - The executable
@@ -32,12 +33,17 @@ let executables: [Target] = [
     name: "replica-bench",
     dependencies: ["Numerics", "Language"],
     path: "bench/Sources/replica-bench"),
+  .executableTarget(
+    name: "replica-render", dependencies: ["Plotting"], path: "Sources/replica-render"),
 ]
 
 // MARK: - Tests
 
 let testTargets: [Target] = [
-  .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests")
+  .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests"),
+  .testTarget(
+    name: "PlottingTests", dependencies: ["Plotting", "replica-render"], path: "Tests/PlottingTests"
+  ),
 ]
 
 let package = Package(
