@@ -230,15 +230,14 @@ enum Layout {
     }
   }
 
-  /// The first inside corner (upper right, upper left, lower left, lower right) whose legend
-  /// box covers none of the panel's drawn data, or `.outside` when every corner would.
-  /// Data coverage is sampled: polylines every 0.4 % of the axes, polygons by edges and by a
-  /// 7 × 7 grid of the box tested for inclusion, images and contours by their extent.
-  static func bestCorner(
+  /// How much data a legend box in each inside corner would cover, in the order upper
+  /// right, upper left, lower left, lower right. Coverage is sampled: polylines every 0.4 %
+  /// of the axes, markers and texts as points, polygons by their edges and by a 7 × 7 grid
+  /// of the box tested for inclusion, images and contours by their whole extent (counted
+  /// as 1000).
+  static func cornerOverlaps(
     _ p: PreparedPanel, size: (width: Double, height: Double), metrics m: TextMetrics
-  )
-    -> LegendCorner
-  {
+  ) -> [(corner: LegendCorner, overlap: Int)] {
     let ax = p.axes
     func normalized(_ q: Point) -> Point {
       Point(
@@ -290,33 +289,40 @@ enum Layout {
       }
     }
     for t in p.texts { samples.append(normalized(Point(x: t.x, y: t.y))) }
-    for corner in [LegendCorner.upperRight, .upperLeft, .lowerLeft, .lowerRight] {
+    return [LegendCorner.upperRight, .upperLeft, .lowerLeft, .lowerRight].map { corner in
       let b = legendBox(corner, axes: ax, colorbar: nil, colorbarExtra: 0, size: size, metrics: m)
       // The box in normalised axes coordinates, grown by a small margin.
       let margin = 0.01
       let nb = Box(
         x0: (b.x0 - ax.x0) / ax.width - margin, y0: (b.y0 - ax.y0) / ax.height - margin,
         x1: (b.x1 - ax.x0) / ax.width + margin, y1: (b.y1 - ax.y0) / ax.height + margin)
-      func inside(_ q: Point) -> Bool {
+      var overlap = samples.filter { q in
         q.x >= nb.x0 && q.x <= nb.x1 && q.y >= nb.y0 && q.y <= nb.y1
-      }
-      if samples.contains(where: inside) { continue }
-      if extents.contains(where: {
-        $0.x0 < nb.x1 && $0.x1 > nb.x0 && $0.y0 < nb.y1 && $0.y1 > nb.y0
-      }) {
-        continue
-      }
-      var covered = false
-      for i in 0...6 where !covered {
-        for j in 0...6 where !covered {
+      }.count
+      overlap +=
+        1000
+        * extents.filter { $0.x0 < nb.x1 && $0.x1 > nb.x0 && $0.y0 < nb.y1 && $0.y1 > nb.y0 }.count
+      for i in 0...6 {
+        for j in 0...6 {
           let q = Point(
             x: nb.x0 + nb.width * Double(i) / 6, y: nb.y0 + nb.height * Double(j) / 6)
-          covered = polygons.contains { contains($0, q) }
+          overlap += polygons.filter { contains($0, q) }.count
         }
       }
-      if !covered { return corner }
+      return (corner, overlap)
     }
-    return .outside
+  }
+
+  /// The "best" legend place: the first inside corner covering no data; else outside, right
+  /// of the axes, when that leaves the axes at least 55 % of their width; else the inside
+  /// corner covering the least data.
+  static func bestCorner(
+    _ p: PreparedPanel, size: (width: Double, height: Double), metrics m: TextMetrics
+  ) -> LegendCorner {
+    let overlaps = cornerOverlaps(p, size: size, metrics: m)
+    if let free = overlaps.first(where: { $0.overlap == 0 }) { return free.corner }
+    if size.width + 0.6 * m.em <= 0.45 * p.axes.width { return .outside }
+    return overlaps.min { $0.overlap < $1.overlap }!.corner
   }
 
   /// Even–odd point-in-polygon test (ray casting).

@@ -77,6 +77,8 @@ public enum PlotWarning: Equatable, Sendable, CustomStringConvertible {
   case droppedNonPositive(series: String, axis: String, count: Int)
   /// No corner was free of data, so the legend went outside the axes.
   case legendMovedOutside(panel: Int)
+  /// No corner was free of data and there was no room outside: the legend covers some data.
+  case legendCoversData(panel: Int)
 
   public var description: String {
     switch self {
@@ -87,6 +89,9 @@ public enum PlotWarning: Equatable, Sendable, CustomStringConvertible {
         "\(s): dropped \(n) point\(n == 1 ? "" : "s") with \(axis) ≤ 0 that cannot be shown on a log \(axis) axis"
     case .legendMovedOutside(let p):
       return "panel \(p): every corner of the axes holds data, so the legend is drawn outside"
+    case .legendCoversData(let p):
+      return
+        "panel \(p): every corner of the axes holds data and the panel is too narrow for an outside legend; the legend covers some data (use legend(\"outside\") or a wider figure)"
     }
   }
 }

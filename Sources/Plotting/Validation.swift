@@ -59,6 +59,10 @@ extension Figure {
         if corner == .outside {
           moved = true
           warnings.append(.legendMovedOutside(panel: grid[k].number))
+        } else if Layout.cornerOverlaps(grid[k], size: size, metrics: metrics)
+          .contains(where: { $0.corner == corner && $0.overlap > 0 })
+        {
+          warnings.append(.legendCoversData(panel: grid[k].number))
         }
       }
     }
@@ -75,6 +79,14 @@ extension Figure {
         colorbarExtra: cbExtra, size: size, metrics: metrics)
     }
     let drawn = grid.filter(\.panelIndexIsReal)
+    for p in drawn where p.axes.width < 10 || p.axes.height < 10 {
+      throw PlotError.invalidValue(
+        context: "panel \(p.number)",
+        expected: "a figure large enough to leave axes of at least 10 × 10 mm",
+        found: String(
+          format: "%.1f × %.1f mm in a %g × %g in figure", p.axes.width, p.axes.height, width,
+          height))
+    }
     return (
       PreparedFigure(width: width, height: height, style: style, metrics: metrics, panels: drawn),
       warnings
