@@ -153,6 +153,7 @@ enum PLplotBackend {
         setColor(color)
         setWidth(width)
         c_pllsty(1)
+        // plerry draws its end caps at the minor tick length; caps come from drawCaps.
         c_plsmin(0, 0)
         var xs = x
         var lo = low.map { max($0, p.ymin) }
@@ -225,10 +226,22 @@ enum PLplotBackend {
 
     /// Markers as filled polygons or strokes, `size` points across, centred on each point.
     func drawMarkers(_ pts: [Point], _ shape: MarkerShape, _ size: Double, _ p: PreparedPanel) {
+      let inside = pts.filter { q in
+        q.x >= p.xmin && q.x <= p.xmax && q.y >= p.ymin && q.y <= p.ymax
+      }
+      drawMarkers(
+        inside, shape, size, xPerMM: (p.xmax - p.xmin) / p.axes.width,
+        yPerMM: (p.ymax - p.ymin) / p.axes.height)
+    }
+
+    /// Markers at world points where one millimetre is `xPerMM` × `yPerMM` world units.
+    func drawMarkers(
+      _ pts: [Point], _ shape: MarkerShape, _ size: Double, xPerMM: Double, yPerMM: Double
+    ) {
       let diameter = (shape == .point ? 0.45 : 1) * size * 25.4 / 72
-      let rx = diameter / 2 / p.axes.width * (p.xmax - p.xmin)
-      let ry = diameter / 2 / p.axes.height * (p.ymax - p.ymin)
-      for q in pts where q.x >= p.xmin && q.x <= p.xmax && q.y >= p.ymin && q.y <= p.ymax {
+      let rx = diameter / 2 * xPerMM
+      let ry = diameter / 2 * yPerMM
+      for q in pts {
         switch shape {
         case .circle, .point:
           fill(
@@ -341,14 +354,8 @@ enum PLplotBackend {
         if let m = e.marker {
           setColor(e.color)
           setWidth(e.lineWidth * 0.8)
-          let page = PreparedPanel.placeholder(number: 1)
-          var unit = page
-          unit.axes = Box(x0: 0, y0: 0, x1: pageW, y1: pageH)
-          unit.xmin = 0
-          unit.xmax = pageW
-          unit.ymin = 0
-          unit.ymax = pageH
-          drawMarkers([Point(x: (hx0 + hx1) / 2, y: yc)], m, e.markerSize, unit)
+          drawMarkers(
+            [Point(x: (hx0 + hx1) / 2, y: yc)], m, e.markerSize, xPerMM: 1, yPerMM: 1)
         }
         c_plcol0(1)
         setText()
