@@ -19,6 +19,7 @@ let systemLibraries: [Target] = [
 let coreTargets: [Target] = [
   .target(name: "Numerics", dependencies: ["CLapack"], path: "Sources/Numerics"),
   .target(name: "Language", dependencies: ["Numerics"], path: "Sources/Language"),
+  .target(name: "Plotting", dependencies: ["Numerics", "CPLplot"], path: "Sources/Plotting"),
   .target(name: "DataIO", dependencies: ["Numerics"], path: "Sources/DataIO"),
   .target(name: "Notebook", dependencies: ["Language", "Numerics"], path: "Sources/Notebook"),
 ]
@@ -34,6 +35,8 @@ let executables: [Target] = [
     name: "replica-bench",
     dependencies: ["Numerics", "Language", "DataIO"],
     path: "bench/Sources/replica-bench"),
+  .executableTarget(
+    name: "replica-render", dependencies: ["Plotting"], path: "Sources/replica-render"),
 ]
 
 // MARK: - Tests
@@ -44,6 +47,9 @@ let testTargets: [Target] = [
   .testTarget(
     name: "LanguageTests", dependencies: ["Language", "Notebook", "Numerics"],
     path: "Tests/LanguageTests", resources: [.copy("Scripts")]),
+  .testTarget(
+    name: "PlottingTests", dependencies: ["Plotting", "replica-render"], path: "Tests/PlottingTests"
+  ),
 ]
 
 let package = Package(

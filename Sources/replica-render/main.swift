@@ -1,0 +1,4 @@
+import Foundation
+import Plotting
+
+exit(RenderChild.main(arguments: CommandLine.arguments))
