@@ -144,14 +144,14 @@ final class Compiler {
         return .normal
       }
     }
-    var compiled: [Exec] = []
+    var compiled: [ExecRef] = []
     for (i, s) in stmts.enumerated() {
-      compiled.append(try statement(s, isLast: i == stmts.count - 1))
+      compiled.append(ExecRef(run: try statement(s, isLast: i == stmts.count - 1)))
     }
-    if compiled.count == 1 { return compiled[0] }
+    if compiled.count == 1 { return compiled[0].run }
     if compiled.count == 2 {
-      let a = compiled[0]
-      let b = compiled[1]
+      let a = compiled[0].run
+      let b = compiled[1].run
       return { f throws(LanguageError) in
         let r = try a(f)
         if case .normal = r { return try b(f) }
@@ -160,7 +160,7 @@ final class Compiler {
     }
     return { f throws(LanguageError) in
       for c in compiled {
-        let r = try c(f)
+        let r = try c.run(f)
         if case .normal = r { continue }
         return r
       }
@@ -340,25 +340,33 @@ final class Compiler {
   private func ifStatement(_ branches: [(Expr, [Stmt])], _ elseBlock: [Stmt]?) throws(LanguageError)
     -> Exec
   {
-    let conds = try mapT(branches) { (c, _) throws(LanguageError) in (try expr(c), c.span) }
-    let bodies = try mapT(branches) { (_, b) throws(LanguageError) in try block(b) }
-    var other: Exec?
-    if let elseBlock { other = try block(elseBlock) }
+    let conds = try mapT(branches) { (c, _) throws(LanguageError) in
+      (EvalRef(run: try expr(c)), c.span)
+    }
+    let bodies = try mapT(branches) { (_, b) throws(LanguageError) in ExecRef(run: try block(b)) }
+    var other: ExecRef?
+    if let elseBlock { other = ExecRef(run: try block(elseBlock)) }
     if conds.count == 1 {
-      let (c, cs) = conds[0]
-      let body = bodies[0]
+      let c = conds[0].0.run
+      let cs = conds[0].1
+      let body = bodies[0].run
+      if let otherRun = other?.run {
+        return { f throws(LanguageError) in
+          if try c(f).truth(at: cs) { return try body(f) }
+          return try otherRun(f)
+        }
+      }
       return { f throws(LanguageError) in
         if try c(f).truth(at: cs) { return try body(f) }
-        if let other { return try other(f) }
         f.value = .nil
         return .normal
       }
     }
     return { f throws(LanguageError) in
-      for (i, (c, cs)) in conds.enumerated() where try c(f).truth(at: cs) {
-        return try bodies[i](f)
+      for (i, (c, cs)) in conds.enumerated() where try c.run(f).truth(at: cs) {
+        return try bodies[i].run(f)
       }
-      if let other { return try other(f) }
+      if let other { return try other.run(f) }
       f.value = .nil
       return .normal
     }
@@ -471,16 +479,16 @@ final class Compiler {
   private func indexItems(_ items: [IndexItem]) throws(LanguageError)
     -> (Frame) throws(LanguageError) -> [IndexValue]
   {
-    var compiled: [(Frame) throws(LanguageError) -> IndexValue] = []
-    for it in items { compiled.append(try indexItem(it)) }
+    var compiled: [IndexRef] = []
+    for it in items { compiled.append(IndexRef(run: try indexItem(it))) }
     if compiled.count == 1 {
-      let c = compiled[0]
+      let c = compiled[0].run
       return { f throws(LanguageError) in [try c(f)] }
     }
     return { f throws(LanguageError) in
       var out: [IndexValue] = []
       out.reserveCapacity(compiled.count)
-      for c in compiled { out.append(try c(f)) }
+      for c in compiled { out.append(try c.run(f)) }
       return out
     }
   }
@@ -536,12 +544,12 @@ final class Compiler {
         let v = Value.string(s)
         return { _ throws(LanguageError) in v }
       }
-      var compiled: [Eval] = []
-      for p in parts { compiled.append(try interpolatedPart(p)) }
+      var compiled: [EvalRef] = []
+      for p in parts { compiled.append(EvalRef(run: try interpolatedPart(p))) }
       return { f throws(LanguageError) in
         var out = ""
         for c in compiled {
-          let v = try c(f)
+          let v = try c.run(f)
           if case .string(let s) = v { out += s } else { out += Display.inline(v) }
         }
         return .string(out)
@@ -549,13 +557,13 @@ final class Compiler {
     case .name(let n, let span):
       return read(n, span)
     case .list(let items, let span):
-      let compiled = try mapT(items) { (x) throws(LanguageError) in try expr(x) }
+      let compiled = try mapT(items) { (x) throws(LanguageError) in EvalRef(run: try expr(x)) }
       return { f throws(LanguageError) in
         var values: [Value] = []
         values.reserveCapacity(compiled.count)
         var allNumbers = true
         for c in compiled {
-          let v = try c(f)
+          let v = try c.run(f)
           if case .number = v {} else { allNumbers = false }
           values.append(v)
         }
@@ -572,14 +580,14 @@ final class Compiler {
       }
     case .matrix(let rows, let span):
       let compiled = try mapT(rows) { (r) throws(LanguageError) in
-        try mapT(r) { (x) throws(LanguageError) in (try expr(x), x.span) }
+        try mapT(r) { (x) throws(LanguageError) in (EvalRef(run: try expr(x)), x.span) }
       }
       return { f throws(LanguageError) in
         var rowValues: [[Double]] = []
         for r in compiled {
           var row: [Double] = []
           for (c, s) in r {
-            switch try c(f) {
+            switch try c.run(f) {
             case .number(let x): row.append(x)
             case .vector(let v): row.append(contentsOf: v.elements)
             case let other:
@@ -605,11 +613,11 @@ final class Compiler {
       }
     case .record(let fields, _):
       let names = fields.map(\.0)
-      let compiled = try mapT(fields) { (_, x) throws(LanguageError) in try expr(x) }
+      let compiled = try mapT(fields) { (_, x) throws(LanguageError) in EvalRef(run: try expr(x)) }
       return { f throws(LanguageError) in
         var vals: [(String, Value)] = []
         vals.reserveCapacity(names.count)
-        for (i, c) in compiled.enumerated() { vals.append((names[i], try c(f))) }
+        for (i, c) in compiled.enumerated() { vals.append((names[i], try c.run(f))) }
         return .record(Record(vals))
       }
     case .unaryMinus(let x, let span):
@@ -739,7 +747,7 @@ final class Compiler {
     throws(LanguageError) -> Eval
   {
     let callee = try expr(calleeExpr)
-    let evals = try mapT(args) { (a) throws(LanguageError) in try expr(a.value) }
+    let evals = try mapT(args) { (a) throws(LanguageError) in EvalRef(run: try expr(a.value)) }
     let labels = args.map(\.label)
     let spans: [SourceSpan] = args.map { $0.value.span }
     let labelSpans = args.map(\.labelSpan)
@@ -752,9 +760,10 @@ final class Compiler {
         if case .function(let fn) = fv, case .user(let code, let caps) = fn.kind,
           n <= code.parameterNames.count
         {
-          let frame = Frame(slotCount: code.slotCount, cellCount: code.cellCount, captures: caps)
+          let frame = Frame.make(
+            slotCount: code.slotCount, cellCount: code.cellCount, captures: caps)
           for i in 0..<n {
-            let v = try evals[i](f)
+            let v = try evals[i].run(f)
             switch code.parameterTargets[i] {
             case .slot(let s): frame.slots[s] = v
             case .cell(let c): frame.cells[c].value = v
@@ -764,7 +773,7 @@ final class Compiler {
         }
         var values: [Value] = []
         values.reserveCapacity(n)
-        for e in evals { values.append(try e(f)) }
+        for e in evals { values.append(try e.run(f)) }
         return try interp.callGeneral(
           fv, positional: values, positionalSpans: spans, keywords: [], span: span)
       }
@@ -775,7 +784,7 @@ final class Compiler {
       var pspans: [SourceSpan] = []
       var keywords: [KeywordArgument] = []
       for i in 0..<n {
-        let v = try evals[i](f)
+        let v = try evals[i].run(f)
         if let label = labels[i] {
           keywords.append(
             KeywordArgument(name: label, value: v, nameSpan: labelSpans[i], valueSpan: spans[i]))
@@ -818,9 +827,9 @@ final class Compiler {
     let outer = scope
     scope = inner
     defer { scope = outer }
-    code.parameterDefaults = try mapT(decl.parameters) { (p) throws(LanguageError) -> Eval? in
+    code.parameterDefaults = try mapT(decl.parameters) { (p) throws(LanguageError) -> EvalRef? in
       guard let d = p.defaultValue else { return nil }
-      return try expr(d)
+      return EvalRef(run: try expr(d))
     }
     code.body = try block(decl.body)
     let sources = inner.captureSources
@@ -849,6 +858,20 @@ final class Compiler {
     }
     return out
   }
+}
+
+/// Closures kept in arrays or optionals are wrapped in these concrete structs, so they
+/// are stored at their natural abstraction and called without reabstraction thunks.
+struct EvalRef {
+  let run: Eval
+}
+
+struct ExecRef {
+  let run: Exec
+}
+
+struct IndexRef {
+  let run: (Frame) throws(LanguageError) -> IndexValue
 }
 
 /// `map` with a typed-throwing transform.

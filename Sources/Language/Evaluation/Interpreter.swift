@@ -41,10 +41,16 @@ public final class Interpreter: @unchecked Sendable {
   /// Start time of `tic()`.
   public var stopwatch: Double?
   private var callDepth = 0
+  private var callCount: UInt = 0
+  /// Cached from the configuration: polled on loops and every 256th call.
+  let cancellation: Cancellation
+  private let maxCallDepth: Int
   private var stackLimit: UInt = 0
 
   public init(configuration: HostConfiguration = HostConfiguration()) {
     self.configuration = configuration
+    cancellation = configuration.cancellation
+    maxCallDepth = configuration.maxCallDepth
     random = RandomGenerator(seed: configuration.seed)
     Builtins.registerCore(into: self)
   }
@@ -98,7 +104,7 @@ public final class Interpreter: @unchecked Sendable {
   public func execute(_ statement: TopLevelStatement) throws(LanguageError) -> Value? {
     let compiler = Compiler(interpreter: self)
     let code = try compiler.compileTopLevel(statement.stmt)
-    let frame = Frame(slotCount: 0, cellCount: 0, captures: [])
+    let frame = Frame.make(slotCount: 0, cellCount: 0, captures: [])
     callDepth = 0
     stackLimit = Self.currentStackLimit()
     _ = try code(frame)
@@ -123,7 +129,7 @@ public final class Interpreter: @unchecked Sendable {
     for s in try parse(text, name: name) {
       let compiler = Compiler(interpreter: self)
       let code = try compiler.compileTopLevel(s.stmt)
-      let frame = Frame(slotCount: 0, cellCount: 0, captures: [])
+      let frame = Frame.make(slotCount: 0, cellCount: 0, captures: [])
       stackLimit = Self.currentStackLimit()
       _ = try code(frame)
       last = frame.value
@@ -154,7 +160,7 @@ public final class Interpreter: @unchecked Sendable {
     }
     switch fn.kind {
     case .user(let code, let caps):
-      let frame = Frame(slotCount: code.slotCount, cellCount: code.cellCount, captures: caps)
+      let frame = Frame.make(slotCount: code.slotCount, cellCount: code.cellCount, captures: caps)
       let n = code.parameterNames.count
       guard positional.count <= n else {
         throw LanguageError(
@@ -217,7 +223,7 @@ public final class Interpreter: @unchecked Sendable {
           .argument, "missing argument '\(code.parameterNames[i])' in call to \(name)",
           span: span)
       }
-      let v = try d(frame)
+      let v = try d.run(frame)
       switch code.parameterTargets[i] {
       case .slot(let s): frame.slots[s] = v
       case .cell(let c): frame.cells[c].value = v
@@ -232,12 +238,13 @@ public final class Interpreter: @unchecked Sendable {
   {
     callDepth += 1
     defer { callDepth -= 1 }
-    if callDepth > configuration.maxCallDepth || Self.stackPointer() < stackLimit {
+    if callDepth > maxCallDepth || Self.stackPointer() < stackLimit {
       throw LanguageError(
         .recursion,
         "recursion depth exceeded (\(callDepth) nested calls) in \(name)", span: span)
     }
-    if configuration.cancellation.isCancelled {
+    callCount &+= 1
+    if callCount & 0xFF == 0 && cancellation.isCancelled {
       throw LanguageError(.interrupted, "interrupted", span: span)
     }
     do throws(LanguageError) {
