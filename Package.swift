@@ -17,7 +17,10 @@ let systemLibraries: [Target] = [
 // MARK: - Core layers
 
 let coreTargets: [Target] = [
-  .target(name: "Numerics", dependencies: ["CLapack"], path: "Sources/Numerics"),
+  // Run-time-dispatched SIMD exp/log in C (no stable API; only Numerics and its tests).
+  .target(name: "_NumericsKernels", path: "Sources/_NumericsKernels"),
+  .target(
+    name: "Numerics", dependencies: ["CLapack", "_NumericsKernels"], path: "Sources/Numerics"),
   .target(name: "Language", dependencies: ["Numerics"], path: "Sources/Language"),
 ]
 
@@ -37,7 +40,9 @@ let executables: [Target] = [
 // MARK: - Tests
 
 let testTargets: [Target] = [
-  .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests")
+  .testTarget(
+    name: "NumericsTests", dependencies: ["Numerics", "_NumericsKernels"],
+    path: "Tests/NumericsTests")
 ]
 
 let package = Package(
