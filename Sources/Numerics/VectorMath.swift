@@ -31,6 +31,16 @@ import _NumericsKernels
 /// special values, but not vectorised: they cost about the same per element as a
 /// `map` over `Foundation`'s functions, without the closure.
 public enum VectorMath {
+  /// The build of the `exp`/`log` kernels this process runs, as `BLAS.backend` names
+  /// OpenBLAS's: `"AVX-512F"`, `"AVX2+FMA"` or `"baseline"` (SSE2 on x86-64).
+  public static var kernelBuild: String {
+    switch Int(nk_level()) {
+    case NK_LEVEL_AVX512: "AVX-512F"
+    case NK_LEVEL_AVX2: "AVX2+FMA"
+    default: "baseline"
+    }
+  }
+
   // MARK: - Vector forms
 
   /// `eˣ` elementwise (SIMD kernel, `nk_exp`). Error < 1 ulp.

@@ -180,6 +180,10 @@ struct VectorMathTests {
     let automatic = nk_set_level(-1)
     defer { nk_set_level(-1) }
     #expect(nk_level() == automatic)
+    let names = [
+      NK_LEVEL_BASELINE: "baseline", NK_LEVEL_AVX2: "AVX2+FMA", NK_LEVEL_AVX512: "AVX-512F",
+    ]
+    #expect(VectorMath.kernelBuild == names[Int(automatic)])
     for level in kernelLevels {
       let available = nk_set_level(level) == level
       #expect(available == (level <= automatic), "level \(level), automatic \(automatic)")
