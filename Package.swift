@@ -17,7 +17,10 @@ let systemLibraries: [Target] = [
 // MARK: - Core layers
 
 let coreTargets: [Target] = [
-  .target(name: "Numerics", dependencies: ["CLapack"], path: "Sources/Numerics"),
+  // Run-time-dispatched SIMD exp/log in C (no stable API; only Numerics and its tests).
+  .target(name: "_NumericsKernels", path: "Sources/_NumericsKernels"),
+  .target(
+    name: "Numerics", dependencies: ["CLapack", "_NumericsKernels"], path: "Sources/Numerics"),
   .target(name: "Language", dependencies: ["Numerics"], path: "Sources/Language"),
   .target(name: "Plotting", dependencies: ["Numerics", "CPLplot"], path: "Sources/Plotting"),
   .target(name: "DataIO", dependencies: ["Numerics"], path: "Sources/DataIO"),
@@ -42,7 +45,9 @@ let executables: [Target] = [
 // MARK: - Tests
 
 let testTargets: [Target] = [
-  .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests"),
+  .testTarget(
+    name: "NumericsTests", dependencies: ["Numerics", "_NumericsKernels"],
+    path: "Tests/NumericsTests"),
   .testTarget(name: "DataIOTests", dependencies: ["DataIO"], path: "Tests/DataIOTests"),
   .testTarget(
     name: "LanguageTests", dependencies: ["Language", "Notebook", "Numerics"],

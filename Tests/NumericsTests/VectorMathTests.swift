@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _NumericsKernels
 
 @testable import Numerics
 
@@ -47,46 +48,62 @@ private func worst(
 /// without hiding a real defect (a wrong coefficient or reduction costs thousands of ulp).
 private let kernelTolerance = 2.0
 
-@Suite("VectorMath")
-struct VectorMathTests {
-  @Test("exp within 2 ulp of glibc over 10⁵ points spanning the whole finite range")
-  func expWideRange() {
+/// The builds of `_NumericsKernels`, narrowest first.
+private let kernelLevels = [NK_LEVEL_BASELINE, NK_LEVEL_AVX2, NK_LEVEL_AVX512].map { Int32($0) }
+
+/// The accuracy checks of the SIMD `exp` and `log`, run by the tests below both at the
+/// kernel build the machine chooses and at every build forced with `nk_set_level`.
+private enum KernelChecks {
+  static let overflow = 709.782712893383973096  // largest x with finite exp(x)
+  static let underflow = -745.133219101941108420  // smallest x with exp(x) > 0
+  static let expSpecials: [Double] = [
+    0, -0.0, 1e-300, -1e-300, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+    .leastNormalMagnitude, 1, -1, overflow, overflow.nextUp, 710, 1e308,
+    .greatestFiniteMagnitude, underflow, underflow.nextDown, -708.39641853226410622,
+    -720, -745, -746, -1e308, -.greatestFiniteMagnitude, .infinity, -.infinity, .nan,
+  ]
+  static let logSpecials: [Double] = [
+    1, 0, -0.0, .leastNonzeroMagnitude, .leastNormalMagnitude,
+    .leastNormalMagnitude.nextDown, .greatestFiniteMagnitude, 2, 0.5, 1.nextUp,
+    1.nextDown, -1, -.leastNonzeroMagnitude, -.infinity, .infinity, .nan,
+  ]
+
+  /// The special values repeated 9 times, so that each one lands in every lane of the
+  /// widest (8-double) vector body as well as in the scalar remainder.
+  static func everyLane(_ values: [Double]) -> [Double] {
+    Array(repeating: values, count: 9).flatMap { $0 }
+  }
+
+  static func expWideRange() {
     var rng = SplitMix64(state: 1)
     let wide = (0..<100_000).map { _ in rng.uniform(-746, 710) }
     let (ulps, at) = worst(wide, VectorMath.exp, Foundation.exp)
     #expect(ulps <= kernelTolerance, "max \(ulps) ulp at x = \(at)")
   }
 
-  @Test("exp within 2 ulp of glibc over 10⁵ points in [-2, 2]")
-  func expNearZero() {
+  static func expNearZero() {
     var rng = SplitMix64(state: 2)
     let near = (0..<100_000).map { _ in rng.uniform(-2, 2) }
     let (ulps, at) = worst(near, VectorMath.exp, Foundation.exp)
     #expect(ulps <= kernelTolerance, "max \(ulps) ulp at x = \(at)")
   }
 
-  @Test("exp of special values: zeros, tiny, thresholds, infinities, NaN")
-  func expSpecialValues() {
-    let overflow = 709.782712893383973096  // largest x with finite exp(x)
-    let underflow = -745.133219101941108420  // smallest x with exp(x) > 0
-    let inputs: [Double] = [
-      0, -0.0, 1e-300, -1e-300, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
-      .leastNormalMagnitude, 1, -1, overflow, overflow.nextUp, 710, 1e308,
-      .greatestFiniteMagnitude, underflow, underflow.nextDown, -708.39641853226410622,
-      -720, -745, -746, -1e308, -.greatestFiniteMagnitude, .infinity, -.infinity, .nan,
-    ]
+  static func expSpecialValues() {
+    let inputs = everyLane(expSpecials)
     let out = VectorMath.exp(Vector(inputs))
     for (x, y) in zip(inputs, out) {
       #expect(ulpError(y, Foundation.exp(x)) <= kernelTolerance, "exp(\(x)) = \(y)")
     }
-    #expect(out[0] == 1 && out[1] == 1)  // exact: exp(±0) = 1
-    #expect(out[9].isFinite && out[10] == .infinity)
-    #expect(out[14] > 0 && out[15] == 0)
-    #expect(out[22] == .infinity && out[23] == 0 && out[24].isNaN)
+    for copy in 0..<9 {
+      let o = copy * expSpecials.count
+      #expect(out[o] == 1 && out[o + 1] == 1)  // exact: exp(±0) = 1
+      #expect(out[o + 9].isFinite && out[o + 10] == .infinity)
+      #expect(out[o + 14] > 0 && out[o + 15] == 0)
+      #expect(out[o + 22] == .infinity && out[o + 23] == 0 && out[o + 24].isNaN)
+    }
   }
 
-  @Test("log within 2 ulp of glibc over 10⁵ random positive doubles of every binade")
-  func logAllBinades() {
+  static func logAllBinades() {
     var rng = SplitMix64(state: 3)
     // Uniform bit patterns of positive finite doubles: subnormals and all exponents.
     let inputs = (0..<100_000).map { _ in
@@ -96,29 +113,101 @@ struct VectorMathTests {
     #expect(ulps <= kernelTolerance, "max \(ulps) ulp at x = \(at)")
   }
 
-  @Test("log within 2 ulp of glibc over 10⁵ points in [0.5, 2], where log is near 0")
-  func logNearOne() {
+  static func logNearOne() {
     var rng = SplitMix64(state: 4)
     let inputs = (0..<100_000).map { _ in rng.uniform(0.5, 2) }
     let (ulps, at) = worst(inputs, VectorMath.log, Foundation.log)
     #expect(ulps <= kernelTolerance, "max \(ulps) ulp at x = \(at)")
   }
 
-  @Test("log of special values: 1, zeros, subnormals, extremes, negatives, infinities, NaN")
-  func logSpecialValues() {
-    let inputs: [Double] = [
-      1, 0, -0.0, .leastNonzeroMagnitude, .leastNormalMagnitude,
-      .leastNormalMagnitude.nextDown, .greatestFiniteMagnitude, 2, 0.5, 1.nextUp,
-      1.nextDown, -1, -.leastNonzeroMagnitude, -.infinity, .infinity, .nan,
-    ]
+  static func logSpecialValues() {
+    let inputs = everyLane(logSpecials)
     let out = VectorMath.log(Vector(inputs))
     for (x, y) in zip(inputs, out) {
       #expect(ulpError(y, Foundation.log(x)) <= kernelTolerance, "log(\(x)) = \(y)")
     }
-    #expect(out[0] == 0 && out[0].sign == .plus)  // exact: log(1) = +0
-    #expect(out[1] == -.infinity && out[2] == -.infinity)
-    #expect(out[11].isNaN && out[12].isNaN && out[13].isNaN)
-    #expect(out[14] == .infinity && out[15].isNaN)
+    for copy in 0..<9 {
+      let o = copy * logSpecials.count
+      #expect(out[o] == 0 && out[o].sign == .plus)  // exact: log(1) = +0
+      #expect(out[o + 1] == -.infinity && out[o + 2] == -.infinity)
+      #expect(out[o + 11].isNaN && out[o + 12].isNaN && out[o + 13].isNaN)
+      #expect(out[o + 14] == .infinity && out[o + 15].isNaN)
+    }
+  }
+
+  /// In place (`x` and `out` the same memory) gives the out-of-place result, for a
+  /// length (101) that leaves a remainder after every vector width.
+  static func inPlace() throws {
+    let x = Vector.linspace(-3, 3, count: 101)
+    let positive = Vector.linspace(0.01, 30, count: 101)
+    var buffer = x.elements
+    try buffer.withUnsafeMutableBufferPointer {
+      try VectorMath.exp(UnsafeBufferPointer($0), into: $0)
+    }
+    #expect(buffer == VectorMath.exp(x).elements)  // same kernel: identical by construction
+    buffer = positive.elements
+    try buffer.withUnsafeMutableBufferPointer {
+      try VectorMath.log(UnsafeBufferPointer($0), into: $0)
+    }
+    #expect(buffer == VectorMath.log(positive).elements)
+  }
+}
+
+/// Serialized: the kernel-build test changes the process-wide build with `nk_set_level`,
+/// which must not happen while another test of this suite measures the automatic one.
+@Suite("VectorMath", .serialized)
+struct VectorMathTests {
+  @Test("exp within 2 ulp of glibc over 10⁵ points spanning the whole finite range")
+  func expWideRange() { KernelChecks.expWideRange() }
+
+  @Test("exp within 2 ulp of glibc over 10⁵ points in [-2, 2]")
+  func expNearZero() { KernelChecks.expNearZero() }
+
+  @Test("exp of special values: zeros, tiny, thresholds, infinities, NaN")
+  func expSpecialValues() { KernelChecks.expSpecialValues() }
+
+  @Test("log within 2 ulp of glibc over 10⁵ random positive doubles of every binade")
+  func logAllBinades() { KernelChecks.logAllBinades() }
+
+  @Test("log within 2 ulp of glibc over 10⁵ points in [0.5, 2], where log is near 0")
+  func logNearOne() { KernelChecks.logNearOne() }
+
+  @Test("log of special values: 1, zeros, subnormals, extremes, negatives, infinities, NaN")
+  func logSpecialValues() { KernelChecks.logSpecialValues() }
+
+  @Test("the automatic kernel build is the widest one this CPU can run")
+  func automaticLevel() {
+    let automatic = nk_set_level(-1)
+    defer { nk_set_level(-1) }
+    #expect(nk_level() == automatic)
+    let names = [
+      NK_LEVEL_BASELINE: "baseline", NK_LEVEL_AVX2: "AVX2+FMA", NK_LEVEL_AVX512: "AVX-512F",
+    ]
+    #expect(VectorMath.kernelBuild == names[Int(automatic)])
+    for level in kernelLevels {
+      let available = nk_set_level(level) == level
+      #expect(available == (level <= automatic), "level \(level), automatic \(automatic)")
+    }
+  }
+
+  @Test(
+    "every kernel build this CPU can run: exp and log within 2 ulp, special values, in place",
+    arguments: kernelLevels)
+  func forcedLevel(level: Int32) throws {
+    defer { nk_set_level(-1) }
+    guard nk_set_level(level) == level else {
+      // Not runnable here; `automaticLevel` checks that exactly the wider builds are refused.
+      #expect(level > nk_set_level(-1))
+      return
+    }
+    #expect(nk_level() == level)
+    KernelChecks.expWideRange()
+    KernelChecks.expNearZero()
+    KernelChecks.expSpecialValues()
+    KernelChecks.logAllBinades()
+    KernelChecks.logNearOne()
+    KernelChecks.logSpecialValues()
+    try KernelChecks.inPlace()
   }
 
   @Test("libm-backed functions, sqrt and abs agree with the scalar functions")
@@ -182,6 +271,49 @@ struct VectorMathTests {
     #expect(Swift.abs(try VectorMath.sumOfProducts(a, ones) - 5050) <= 1e-12)
     #expect(throws: NumericsError.shapeMismatch(operation: "@", lhs: [100], rhs: [3])) {
       try VectorMath.sumOfProducts(a, [1, 2, 3])
+    }
+  }
+
+  @Test("sumExp is the geometric series Σ e^(ih) over several blocks and a partial one")
+  func sumExpGeometric() {
+    // n = 3 blocks + 17: Σ_{i<n} e^(ih) = (e^(nh) − 1)/(e^h − 1) = expm1(nh)/expm1(h).
+    let n = 3 * VectorMath.fusedBlock + 17
+    let h = 1e-4
+    let x = Vector((0..<n).map { Double($0) * h })
+    let want = Foundation.expm1(Double(n) * h) / Foundation.expm1(h)
+    // Bound (log₂ n + 33) u ≈ 2·10⁻¹⁴ relative plus the reference's few ulp.
+    #expect(Swift.abs(VectorMath.sumExp(x) - want) <= 1e-13 * want)
+    // The unfused form obeys the same bound.
+    #expect(Swift.abs(VectorMath.sumExp(x) - VectorMath.exp(x).sum()) <= 1e-13 * want)
+  }
+
+  @Test("sumExp of small, empty, overflowing and NaN vectors")
+  func sumExpEdges() {
+    #expect(VectorMath.sumExp(Vector([])) == 0)
+    // e⁰ + e¹ + e⁻¹ = 1 + 2 cosh 1 = 4.0861612696304875 (to 17 digits).
+    #expect(Swift.abs(VectorMath.sumExp([0, 1, -1]) - 4.0861612696304875) <= 4e-15)
+    #expect(VectorMath.sumExp([1, 800, 2]) == .infinity)
+    #expect(VectorMath.sumExp([1, .nan, 2]).isNaN)
+  }
+
+  @Test("sumExpTimes pairs every block of y with its block of x, and broadcasts like *")
+  func sumExpTimes() throws {
+    // yᵢ = e^(−xᵢ) makes each term 1 within 2 ulp, so the sum is n within ~n·10⁻¹⁵; a
+    // block of y paired with the wrong block of x would give terms far from 1.
+    let n = 2 * VectorMath.fusedBlock + 5
+    var rng = SplitMix64(state: 6)
+    let x = Vector((0..<n).map { _ in rng.uniform(-20, 20) })
+    let y = Vector(x.map { Foundation.exp(-$0) })
+    #expect(Swift.abs(try VectorMath.sumExpTimes(x, y) - Double(n)) <= 1e-12 * Double(n))
+
+    // Broadcasting: a length-1 operand scales the other; 3 e^(ln 2) = 6.
+    let ln2 = 0.6931471805599453
+    #expect(Swift.abs(try VectorMath.sumExpTimes([0, ln2], [3]) - 9) <= 1e-14)
+    #expect(Swift.abs(try VectorMath.sumExpTimes([ln2], [1, 2, 3]) - 12) <= 1e-14)
+    #expect(try VectorMath.sumExpTimes([], []) == 0)
+    #expect(try VectorMath.sumExpTimes([], [.infinity]) == 0)
+    #expect(throws: NumericsError.shapeMismatch(operation: "*", lhs: [3], rhs: [2])) {
+      try VectorMath.sumExpTimes([1, 2, 3], [1, 2])
     }
   }
 }

@@ -56,6 +56,8 @@ def main():
 
     timed("eigh_1000x1000_values_vectors", 5, eigh, sink)
     timed("exp_then_sum_1e7", 7, lambda: np.exp(x).sum(), sink)
+    timed("sum_exp_fused_1e7", 7, lambda: np.exp(x).sum(), sink)
+    timed("sum_exp_times_x_fused_1e7", 7, lambda: (np.exp(x) * x).sum(), sink)
     timed("log_1e7", 7, lambda: np.log(positive).sum(), sink)
     timed("sin_1e7", 7, lambda: np.sin(angles).sum(), sink)
     print(f"# numpy checksum {float(sum(sink))!r}")

@@ -55,6 +55,12 @@ func numericsGroup() -> [Benchmark] {
     Benchmark(name: "exp_then_sum_1e7", repetitions: 7) {
       VectorMath.exp(x).sum()
     },
+    Benchmark(name: "sum_exp_fused_1e7", repetitions: 7) {
+      VectorMath.sumExp(x)
+    },
+    Benchmark(name: "sum_exp_times_x_fused_1e7", repetitions: 7) {
+      try VectorMath.sumExpTimes(x, x)
+    },
     Benchmark(name: "log_1e7", repetitions: 7) {
       VectorMath.log(positive).sum()
     },
@@ -88,7 +94,7 @@ if !unknown.isEmpty {
   exit(64)
 }
 
-print("# replica: \(BLAS.backend)")
+print("# replica: \(BLAS.backend); exp/log kernels \(VectorMath.kernelBuild)")
 var checksum = 0.0
 do {
   for group in chosen {
