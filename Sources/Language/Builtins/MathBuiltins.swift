@@ -12,33 +12,52 @@ extension Builtins {
     }
   }
 
-  static func unary(_ name: String, _ summary: String, _ f: @escaping @Sendable (Double) -> Double)
-    -> Builtin
-  {
+  static func unary(
+    _ name: String, _ summary: String, _ f: @escaping @Sendable (Double) -> Double,
+    vectorized: (@Sendable (Vector) -> Vector)? = nil
+  ) -> Builtin {
     make(
       name, [.required("x", .array, "a number, vector or matrix")], summary: summary,
       returns: "same shape as x"
-    ) { _, a throws(LanguageError) in mapArray(a["x"]!, f) }
+    ) { ctx, a throws(LanguageError) in
+      let x = a["x"]!
+      guard let vectorized else { return mapArray(x, f) }
+      switch x {
+      case .vector(let v): return .vector(vectorized(v))
+      case .matrix(let m):
+        let r = vectorized(Vector(m.elements))
+        return .matrix(
+          try numerics(ctx.span) { try Matrix(rows: m.rows, cols: m.cols, elements: r.elements) })
+      default: return mapArray(x, f)
+      }
+    }
   }
 
   static func mathBuiltins() -> [Builtin] {
     var out: [Builtin] = [
-      unary("sin", "sine (radians), elementwise", sin),
-      unary("cos", "cosine (radians), elementwise", cos),
+      unary("sin", "sine (radians), elementwise", sin, vectorized: VectorMath.sin),
+      unary("cos", "cosine (radians), elementwise", cos, vectorized: VectorMath.cos),
       unary("tan", "tangent (radians), elementwise", tan),
       unary("asin", "inverse sine, elementwise", asin),
       unary("acos", "inverse cosine, elementwise", acos),
       unary("atan", "inverse tangent, elementwise", atan),
       unary("sinh", "hyperbolic sine, elementwise", sinh),
       unary("cosh", "hyperbolic cosine, elementwise", cosh),
-      unary("tanh", "hyperbolic tangent, elementwise", tanh),
-      unary("exp", "exponential e^x, elementwise", exp),
-      unary("log", "natural logarithm, elementwise (nan for x < 0)", log),
+      unary("tanh", "hyperbolic tangent, elementwise", tanh, vectorized: VectorMath.tanh),
+      unary("exp", "exponential e^x, elementwise", exp, vectorized: VectorMath.exp),
+      unary(
+        "log", "natural logarithm, elementwise (nan for x < 0)", log, vectorized: VectorMath.log),
       unary("log10", "base-10 logarithm, elementwise", log10),
       unary("log2", "base-2 logarithm, elementwise", log2),
-      unary("log1p", "log(1 + x), accurate for small x, elementwise", log1p),
-      unary("expm1", "exp(x) - 1, accurate for small x, elementwise", expm1),
-      unary("sqrt", "square root, elementwise (nan for x < 0)", { $0.squareRoot() }),
+      unary(
+        "log1p", "log(1 + x), accurate for small x, elementwise", log1p,
+        vectorized: VectorMath.log1p),
+      unary(
+        "expm1", "exp(x) - 1, accurate for small x, elementwise", expm1,
+        vectorized: VectorMath.expm1),
+      unary(
+        "sqrt", "square root, elementwise (nan for x < 0)", { $0.squareRoot() },
+        vectorized: VectorMath.sqrt),
       unary("abs", "absolute value, elementwise", { Swift.abs($0) }),
       unary(
         "sign", "sign: -1, 0 or 1 (nan stays nan), elementwise",
