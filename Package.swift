@@ -27,42 +27,70 @@ let coreTargets: [Target] = [
   .target(name: "Notebook", dependencies: ["Language", "Numerics"], path: "Sources/Notebook"),
 ]
 
-// MARK: - The executable
+// MARK: - Studies (pure Swift, Numerics only)
+
+let studies = ["DenseAssociativeMemory"]
+
+let studyTargets: [Target] = studies.map {
+  .target(name: $0, dependencies: ["Numerics"], path: "Sources/Studies/\($0)")
+}
+
+// MARK: - Library (binds numerics, data, plotting and studies into the language)
+
+let libraryTargets: [Target] = [
+  .target(
+    name: "Library",
+    dependencies: ["Language", "Numerics", "Plotting", "DataIO"]
+      + studies.map { .target(name: $0) },
+    path: "Sources/Library")
+]
+
+// MARK: - The executables
 
 let executables: [Target] = [
   .executableTarget(
     name: "replica",
-    dependencies: ["Language", "Notebook", "Numerics", "CReadline"],
+    dependencies: ["Language", "Library", "Notebook", "Numerics", "CReadline"],
     path: "Sources/replica"),
   .executableTarget(
-    name: "replica-bench",
-    dependencies: ["Numerics", "Language", "DataIO"],
-    path: "bench/Sources/replica-bench"),
-  .executableTarget(
     name: "replica-render", dependencies: ["Plotting"], path: "Sources/replica-render"),
+  .executableTarget(
+    name: "replica-bench",
+    dependencies: ["Numerics", "Language", "DataIO"] + studies.map { .target(name: $0) },
+    path: "bench/Sources/replica-bench"),
 ]
 
 // MARK: - Tests
 
-let testTargets: [Target] = [
-  .testTarget(
-    name: "NumericsTests", dependencies: ["Numerics", "_NumericsKernels"],
-    path: "Tests/NumericsTests"),
-  .testTarget(name: "DataIOTests", dependencies: ["DataIO"], path: "Tests/DataIOTests"),
-  .testTarget(
-    name: "LanguageTests", dependencies: ["Language", "Notebook", "Numerics"],
-    path: "Tests/LanguageTests", resources: [.copy("Scripts")]),
-  .testTarget(
-    name: "PlottingTests", dependencies: ["Plotting", "replica-render"], path: "Tests/PlottingTests"
-  ),
-]
+let testTargets: [Target] =
+  [
+    .testTarget(
+      name: "NumericsTests", dependencies: ["Numerics", "_NumericsKernels"],
+      path: "Tests/NumericsTests"),
+    .testTarget(name: "DataIOTests", dependencies: ["DataIO"], path: "Tests/DataIOTests"),
+    .testTarget(
+      name: "LanguageTests", dependencies: ["Language", "Notebook", "Numerics"],
+      path: "Tests/LanguageTests", resources: [.copy("Scripts")]),
+    .testTarget(
+      name: "PlottingTests", dependencies: ["Plotting", "replica-render"],
+      path: "Tests/PlottingTests"
+    ),
+    .testTarget(
+      name: "LibraryTests", dependencies: ["Library", "Language", "Notebook", "replica-render"],
+      path: "Tests/LibraryTests"),
+  ]
+  + studies.map {
+    .testTarget(name: "\($0)Tests", dependencies: [.target(name: $0)], path: "Tests/\($0)Tests")
+  }
 
 let package = Package(
   name: "Replica",
   platforms: [.macOS(.v13)],
   products: [
-    .executable(name: "replica", targets: ["replica"])
+    .executable(name: "replica", targets: ["replica"]),
+    .executable(name: "replica-render", targets: ["replica-render"]),
   ],
-  targets: systemLibraries + coreTargets + executables + testTargets,
+  targets: systemLibraries + coreTargets + studyTargets + libraryTargets + executables
+    + testTargets,
   swiftLanguageModes: [.v6]
 )

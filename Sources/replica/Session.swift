@@ -1,11 +1,12 @@
 import Foundation
 import Language
+import Library
 
 /// Process-wide set-up shared by every command.
 enum Session {
   /// Binds the modules above the core language into a fresh interpreter.
   static func prepare(_ interp: Interpreter) {
-    _ = interp
+    Library.register(into: interp)
   }
 
   /// Runs `body` on a thread with a 1 GiB stack (virtual memory only), so deep

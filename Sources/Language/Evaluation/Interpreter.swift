@@ -38,12 +38,14 @@ public final class Interpreter: @unchecked Sendable {
   public internal(set) var usedOverrides: Set<String> = []
   /// Registered modules, by name (also bound as globals).
   public private(set) var modules: [String: Module] = [:]
+  /// State owned by layers above the language (the current figure, ...), by key.
+  public var libraryState: [String: AnyObject] = [:]
   /// Start time of `tic()`.
   public var stopwatch: Double?
   private var callDepth = 0
   private var callCount: UInt = 0
   /// Cached from the configuration: polled on loops and every 256th call.
-  let cancellation: Cancellation
+  public let cancellation: Cancellation
   private let maxCallDepth: Int
   private var stackLimit: UInt = 0
 

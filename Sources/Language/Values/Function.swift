@@ -172,7 +172,7 @@ public struct Arguments {
   public var extraKeywords: [(String, Value)] = []
   /// Span of each declared argument (or the call), for pointed error messages.
   var spans: [SourceSpan?]
-  let declaration: BuiltinDeclaration
+  public let declaration: BuiltinDeclaration
   public let callSpan: SourceSpan?
 
   public subscript(name: String) -> Value? {
@@ -181,6 +181,9 @@ public struct Arguments {
     }
     return values[i]
   }
+
+  /// Where the named argument was written (or the call), for pointed errors.
+  public func span(ofArgument name: String) -> SourceSpan? { span(of: name) }
 
   func span(of name: String) -> SourceSpan? {
     guard let i = declaration.parameters.firstIndex(where: { $0.name == name }) else {

@@ -3,6 +3,8 @@
 // one warm-up run) for bench/run.sh to set side by side.
 //
 //   replica-bench [group]      groups: numerics; no argument runs every group
+//   replica-bench data [--generate]   CSV loading (DataBench, driven by bench/data.sh)
+//   replica-bench dam                 the DAM simulation (DAMBench, driven by bench/dam.sh)
 //
 // Lines starting with `#` are notes (library versions, checksums), not timings.
 
@@ -85,6 +87,16 @@ func seconds(_ d: Duration) -> Double {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+// Standalone benchmarks with their own drivers and output format.
+switch arguments.first {
+case "data":
+  DataBench.run()
+  exit(0)
+case "dam":
+  DAMBench.run()
+  exit(0)
+default: break
+}
 let chosen = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
 let unknown = arguments.filter { a in !groups.contains { $0.name == a } }
 if !unknown.isEmpty {
