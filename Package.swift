@@ -20,6 +20,9 @@ let coreTargets: [Target] = [
   .target(name: "Numerics", dependencies: ["CLapack"], path: "Sources/Numerics"),
   .target(name: "Language", dependencies: ["Numerics"], path: "Sources/Language"),
   .target(name: "DataIO", dependencies: ["Numerics"], path: "Sources/DataIO"),
+  .target(
+    name: "RecurrentSelfAttention", dependencies: ["Numerics"],
+    path: "Sources/Studies/RecurrentSelfAttention"),
 ]
 
 // MARK: - The executable
@@ -40,6 +43,9 @@ let executables: [Target] = [
 let testTargets: [Target] = [
   .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests"),
   .testTarget(name: "DataIOTests", dependencies: ["DataIO"], path: "Tests/DataIOTests"),
+  .testTarget(
+    name: "RecurrentSelfAttentionTests", dependencies: ["RecurrentSelfAttention"],
+    path: "Tests/RecurrentSelfAttentionTests"),
 ]
 
 let package = Package(
