@@ -10,10 +10,12 @@ import Numerics
 /// items w, w + W, w + 2W, … (W workers). The first error thrown by any item (including
 /// `NumericsError.cancelled` from `cancellation`) stops every worker at its next item and
 /// is rethrown. Progress is reported once per finished item.
-enum ParallelWork {
-  /// The default number of workers: the active processor count.
-  static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+extension RSA {
+  /// The default number of workers for sweeps: the active processor count.
+  public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+}
 
+enum ParallelWork {
   static func map<T: Sendable>(
     count: Int, workers requested: Int, cancellation: Cancellation, progress: Numerics.Progress,
     _ body: @Sendable (Int) throws -> T
