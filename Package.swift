@@ -34,7 +34,7 @@ let executables: [Target] = [
     path: "Sources/replica"),
   .executableTarget(
     name: "replica-bench",
-    dependencies: ["Numerics", "Language", "DataIO"],
+    dependencies: ["Numerics", "Language", "DataIO", "RecurrentSelfAttention"],
     path: "bench/Sources/replica-bench"),
 ]
 
