@@ -5,6 +5,7 @@
 //   replica-bench [group]      groups: numerics; no argument runs every group
 //   replica-bench data [--generate]   CSV loading (DataBench, driven by bench/data.sh)
 //   replica-bench dam                 the DAM simulation (DAMBench, driven by bench/dam.sh)
+//   replica-bench rsa                 Lyapunov exponents of iterated attention (bench/rsa.sh)
 //
 // Lines starting with `#` are notes (library versions, checksums), not timings.
 
@@ -94,6 +95,9 @@ case "data":
   exit(0)
 case "dam":
   DAMBench.run()
+  exit(0)
+case "rsa":
+  RSABench.run()
   exit(0)
 default: break
 }

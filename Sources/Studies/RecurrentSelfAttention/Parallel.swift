@@ -1,0 +1,74 @@
+import Dispatch
+import Foundation
+import Numerics
+
+/// Runs independent work items on a fixed number of workers and collects their results
+/// in item order.
+///
+/// Callers give item i its own seeded random stream, and results are stored by index, so
+/// the output does not depend on the number of workers or on scheduling. Worker w takes
+/// items w, w + W, w + 2W, … (W workers). The first error thrown by any item (including
+/// `NumericsError.cancelled` from `cancellation`) stops every worker at its next item and
+/// is rethrown. Progress is reported once per finished item.
+extension RSA {
+  /// The default number of workers for sweeps: the active processor count.
+  public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+}
+
+enum ParallelWork {
+  static func map<T: Sendable>(
+    count: Int, workers requested: Int, cancellation: Cancellation, progress: Numerics.Progress,
+    _ body: @Sendable (Int) throws -> T
+  ) throws -> [T] {
+    let workers = max(1, min(requested, count))
+    let box = ResultBox<T>(count: count, progress: progress)
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+      var i = w
+      while i < count && !box.failed {
+        do {
+          try cancellation.check()
+          box.store(try body(i), at: i)
+        } catch {
+          box.fail(error)
+        }
+        i += workers
+      }
+    }
+    if let error = box.error { throw error }
+    return box.results()
+  }
+}
+
+/// Results written by index from several threads under a lock.
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var values: [T?]
+  private var firstError: (any Error)?
+  private var done = 0
+  private let total: Int
+  private let progress: Numerics.Progress
+
+  init(count: Int, progress: Numerics.Progress) {
+    values = [T?](repeating: nil, count: count)
+    total = count
+    self.progress = progress
+  }
+
+  var failed: Bool { lock.withLock { firstError != nil } }
+  var error: (any Error)? { lock.withLock { firstError } }
+
+  func store(_ value: T, at i: Int) {
+    let finished = lock.withLock {
+      values[i] = value
+      done += 1
+      return done
+    }
+    progress.report(finished, of: total)
+  }
+
+  func fail(_ error: any Error) {
+    lock.withLock { if firstError == nil { firstError = error } }
+  }
+
+  func results() -> [T] { lock.withLock { values.map { $0! } } }
+}
