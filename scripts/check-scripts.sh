@@ -8,7 +8,7 @@ replica="$(swift build --show-bin-path)/replica"
 fail=0
 shopt -s nullglob
 for f in examples/*.rpl; do
-  if (cd examples && "$replica" run "$(basename "$f")" >/dev/null); then
+  if "$replica" run "$f" >/dev/null; then
     echo "ok     run   $f"
   else
     echo "FAILED run   $f"; fail=$((fail + 1))

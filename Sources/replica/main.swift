@@ -116,6 +116,14 @@ func makeRunner(_ o: RunOptions, file: String) -> NotebookRunner {
   return r
 }
 
+/// Paths inside a notebook are relative to the notebook's folder, as in Jupyter:
+/// run and check work from there.
+func enterNotebookFolder(_ file: String) {
+  guard file != "-" else { return }
+  let dir = URL(fileURLWithPath: file).deletingLastPathComponent().path
+  FileManager.default.changeCurrentDirectoryPath(dir)
+}
+
 func loadDocument(_ file: String) -> NotebookDocument? {
   if file == "-" {
     let data = FileHandle.standardInput.readDataToEndOfFile()
@@ -140,7 +148,9 @@ func commandRun(_ args: ArraySlice<String>) -> Int32 {
     return ExitCode.usage
   }
   guard let doc = loadDocument(file) else { return ExitCode.io }
-  var runner = makeRunner(o, file: file)
+  let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
+  var runner = makeRunner(o, file: absolute)
+  enterNotebookFolder(absolute)
   if !o.update { runner.echo = { FileHandle.standardOutput.write(Data($0.utf8)) } }
   let outcome = runner.run(doc, check: false)
   let unused = Set(o.overrides.keys).subtracting(outcome.usedParameters)
@@ -153,7 +163,7 @@ func commandRun(_ args: ArraySlice<String>) -> Int32 {
   }
   if o.update {
     do {
-      try NotebookRunner.writeAtomically(outcome.updatedText, to: file)
+      try NotebookRunner.writeAtomically(outcome.updatedText, to: absolute)
       print("updated \(file): \(outcome.statementsRun) statements")
     } catch {
       printErr("error: \(error)")
@@ -174,7 +184,10 @@ func commandCheck(_ args: ArraySlice<String>) -> Int32 {
     return ExitCode.usage
   }
   guard let doc = loadDocument(file) else { return ExitCode.io }
-  let outcome = makeRunner(o, file: file).run(doc, check: true)
+  let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
+  let runner = makeRunner(o, file: absolute)
+  enterNotebookFolder(absolute)
+  let outcome = runner.run(doc, check: true)
   for d in outcome.divergences { print("diverges at \(d)") }
   if let text = outcome.errorText {
     print("stopped by an error:\n\(text)")
