@@ -36,6 +36,8 @@ let usage = """
     replica run FILE [--set name=value ...] [--update] [--sandbox] [--seed N]
                                     run a script or notebook; --update rewrites its #> outputs
     replica check FILE [--sandbox]  replay a notebook and compare every recorded output
+    replica export FILE --to html|md [-o OUT]
+                                    render a notebook as a report (HTML is self-contained)
     replica -e CODE                 evaluate CODE and print displayed values
     replica --version               print the version
     replica --help                  this help
@@ -202,6 +204,53 @@ func commandCheck(_ args: ArraySlice<String>) -> Int32 {
   return outcome.error.map { ExitCode.of($0) } ?? ExitCode.divergence
 }
 
+func commandExport(_ args: ArraySlice<String>) -> Int32 {
+  var file: String?
+  var format = NotebookExporter.Format.html
+  var out: String?
+  var it = args.makeIterator()
+  while let a = it.next() {
+    switch a {
+    case "--to":
+      guard let v = it.next(), let f = NotebookExporter.Format(rawValue: v == "markdown" ? "md" : v)
+      else {
+        printErr("usage error: --to expects html or md")
+        return ExitCode.usage
+      }
+      format = f
+    case "-o", "--output":
+      guard let v = it.next() else {
+        printErr("usage error: -o needs a path")
+        return ExitCode.usage
+      }
+      out = v
+    default:
+      if a.hasPrefix("-") {
+        printErr("usage error: unknown option '\(a)'")
+        return ExitCode.usage
+      }
+      file = a
+    }
+  }
+  guard let file else {
+    printErr("usage error: replica export needs a FILE")
+    return ExitCode.usage
+  }
+  guard let doc = loadDocument(file) else { return ExitCode.io }
+  let output =
+    out
+    ?? URL(fileURLWithPath: file).deletingPathExtension().appendingPathExtension(format.rawValue)
+    .path
+  do {
+    let written = try NotebookExporter.export(doc, format: format, to: output)
+    for w in written { print("wrote \(w)") }
+    return ExitCode.ok
+  } catch {
+    printErr("error: cannot export \(file): \(error.localizedDescription)")
+    return ExitCode.io
+  }
+}
+
 func commandEval(_ code: String) -> Int32 {
   let interp = Interpreter()
   Session.prepare(interp)
@@ -234,6 +283,7 @@ func main() -> Int32 {
     return commandEval(args[1])
   case "run": return commandRun(args.dropFirst())
   case "check": return commandCheck(args.dropFirst())
+  case "export": return commandExport(args.dropFirst())
   default:
     if first.hasPrefix("-") && first != "-" {
       printErr("usage error: unknown option '\(first)'\n\(usage)")
