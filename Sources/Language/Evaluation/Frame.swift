@@ -90,7 +90,12 @@ final class CompiledFunction {
   let parameterTargets: ContiguousArray<LocalRef>
   let slotCount: Int
   let cellCount: Int
-  let body: FunctionBody
+  /// The body, unpacked from `FunctionBody` so a call reads a stored closure
+  /// instead of copying it out of an enum payload; the closure of the other kind
+  /// is a constant that is never called.
+  let isExpressionBody: Bool
+  let expressionBody: Eval
+  let statementBody: Exec
   let span: SourceSpan
   private let pool: UnsafeMutablePointer<FramePool>
 
@@ -106,7 +111,16 @@ final class CompiledFunction {
     self.parameterTargets = ContiguousArray(parameterTargets)
     self.slotCount = slotCount
     self.cellCount = cellCount
-    self.body = body
+    switch body {
+    case .expression(let e):
+      isExpressionBody = true
+      expressionBody = e
+      statementBody = { _ throws(LanguageError) in .normal }
+    case .statements(let x):
+      isExpressionBody = false
+      expressionBody = { _ throws(LanguageError) in .nil }
+      statementBody = x
+    }
     self.span = span
     pool = .allocate(capacity: 1)
     pool.initialize(to: FramePool())

@@ -254,15 +254,12 @@ public final class Interpreter: @unchecked Sendable {
     }
     do throws(LanguageError) {
       let result: Value
-      switch code.body {
-      case .expression(let e):
-        result = try e(frame)
-      case .statements(let body):
-        if case .returned = try body(frame) {
-          result = frame.returnValue
-        } else {
-          result = frame.value
-        }
+      if code.isExpressionBody {
+        result = try code.expressionBody(frame)
+      } else if case .returned = try code.statementBody(frame) {
+        result = frame.returnValue
+      } else {
+        result = frame.value
       }
       code.releaseFrame(frame)
       return result
