@@ -73,12 +73,26 @@ final class Compiler {
     case .local(.cell(let i)): return { f throws(LanguageError) in f.cells[i].value }
     case .capture(let i): return { f throws(LanguageError) in f.captures[i].value }
     case .global(let i):
-      let g = interpreter.globals
-      let interp = interpreter
-      return { _ throws(LanguageError) in
-        if let v = g.values[i] { return v }
-        throw interp.unknownName(name, span)
+      let g = GlobalRead(
+        box: interpreter.globals.boxes[i], name: name, span: span, interpreter: interpreter)
+      return { f throws(LanguageError) in try g.read(f) }
+    }
+  }
+
+  /// A name or number literal as a specialised operand; anything else compiled.
+  private func operand(_ e: Expr) throws(LanguageError) -> Operand {
+    switch e {
+    case .number(let x, _): return .constant(.number(x))
+    case .name(let n, let span):
+      switch resolve(n) {
+      case .local(.slot(let i)): return .slot(i)
+      case .global(let i):
+        return .global(
+          GlobalRead(
+            box: interpreter.globals.boxes[i], name: n, span: span, interpreter: interpreter))
+      default: return .other(read(n, span))
       }
+    default: return .other(try expr(e))
     }
   }
 
@@ -88,8 +102,8 @@ final class Compiler {
     case .local(.cell(let i)): return { f, v in f.cells[i].value = v }
     case .capture(let i): return { f, v in f.captures[i].value = v }
     case .global(let i):
-      let g = interpreter.globals
-      return { _, v in g.values[i] = v }
+      let box = interpreter.globals.boxes[i]
+      return { _, v in box.pointer.pointee = v }
     }
   }
 
@@ -116,11 +130,11 @@ final class Compiler {
         return v
       }
     case .global(let i):
-      let g = interpreter.globals
+      let box = interpreter.globals.boxes[i]
       let interp = interpreter
       return { _ throws(LanguageError) in
-        guard let v = g.values[i] else { throw interp.unknownName(name, span) }
-        g.values[i] = .nil
+        guard let v = box.pointer.pointee else { throw interp.unknownName(name, span) }
+        box.pointer.pointee = .nil
         return v
       }
     }
@@ -171,7 +185,9 @@ final class Compiler {
   private func statement(_ s: Stmt, isLast: Bool) throws(LanguageError) -> Exec {
     switch s {
     case .expression(let e, _):
-      if case .ifChain(let branches, let elseBlock, _) = e {
+      if case .ifChain(let branches, let elseBlock, _) = e,
+        Self.valueBranches(branches, elseBlock) == nil
+      {
         return try ifStatement(branches, elseBlock)
       }
       let ev = try expr(e)
@@ -186,6 +202,9 @@ final class Compiler {
         return .normal
       }
     case .assign(let target, let op, let value, let span):
+      if case .name(let name, let nspan) = target {
+        return try nameAssignment(name, nspan, op, value, span, isLast: isLast)
+      }
       let a = try assignment(target, op, value, span)
       if isLast {
         return { f throws(LanguageError) in
@@ -207,14 +226,13 @@ final class Compiler {
         return .normal
       }
     case .whileLoop(let cond, let body, let span):
-      let c = try expr(cond)
+      let c = try condition(cond)
       scope.loopDepth += 1
       let b = try block(body)
       scope.loopDepth -= 1
       let cancel = interpreter.configuration.cancellation
-      let condSpan = cond.span
       return { f throws(LanguageError) in
-        while try c(f).truth(at: condSpan) {
+        while try c(f) {
           if cancel.isCancelled { throw LanguageError(.interrupted, "interrupted", span: span) }
           switch try b(f) {
           case .normal, .continueLoop: continue
@@ -341,29 +359,28 @@ final class Compiler {
     -> Exec
   {
     let conds = try mapT(branches) { (c, _) throws(LanguageError) in
-      (EvalRef(run: try expr(c)), c.span)
+      ConditionRef(run: try condition(c))
     }
     let bodies = try mapT(branches) { (_, b) throws(LanguageError) in ExecRef(run: try block(b)) }
     var other: ExecRef?
     if let elseBlock { other = ExecRef(run: try block(elseBlock)) }
     if conds.count == 1 {
-      let c = conds[0].0.run
-      let cs = conds[0].1
+      let c = conds[0].run
       let body = bodies[0].run
       if let otherRun = other?.run {
         return { f throws(LanguageError) in
-          if try c(f).truth(at: cs) { return try body(f) }
+          if try c(f) { return try body(f) }
           return try otherRun(f)
         }
       }
       return { f throws(LanguageError) in
-        if try c(f).truth(at: cs) { return try body(f) }
+        if try c(f) { return try body(f) }
         f.value = .nil
         return .normal
       }
     }
     return { f throws(LanguageError) in
-      for (i, (c, cs)) in conds.enumerated() where try c.run(f).truth(at: cs) {
+      for (i, c) in conds.enumerated() where try c.run(f) {
         return try bodies[i].run(f)
       }
       if let other { return try other.run(f) }
@@ -379,18 +396,6 @@ final class Compiler {
   {
     let value = try expr(valueExpr)
     switch target {
-    case .name(let name, let nspan):
-      let store = write(name)
-      if let op {
-        let current = read(name, nspan)
-        let combine = Operators.binaryFunction(op)
-        return { f throws(LanguageError) in
-          let a = try current(f)
-          let b = try value(f)
-          store(f, try combine(a, b, span))
-        }
-      }
-      return { f throws(LanguageError) in store(f, try value(f)) }
     case .index(let base, let items, let ispan):
       let indexes = try indexItems(items)
       let combine = op.map { Operators.binaryFunction($0) }
@@ -688,6 +693,9 @@ final class Compiler {
     case .function(let decl):
       return try function(decl)
     case .ifChain(let branches, let elseBlock, _):
+      if let v = Self.valueBranches(branches, elseBlock) {
+        return try ifValue(v.branches, v.other)
+      }
       scope.valueContextDepth += 1
       defer { scope.valueContextDepth -= 1 }
       let exec = try ifStatement(branches, elseBlock)
@@ -704,40 +712,213 @@ final class Compiler {
   private func binary(_ op: BinaryOp, _ a: Expr, _ b: Expr, _ span: SourceSpan)
     throws(LanguageError) -> Eval
   {
-    let l = try expr(a)
-    let r = try expr(b)
-    switch op {
-    case .add:
-      return { f throws(LanguageError) in
-        let x = try l(f)
-        let y = try r(f)
-        if case .number(let p) = x, case .number(let q) = y { return .number(p + q) }
-        return try Operators.binary(.add, x, y, span: span)
+    let l = try operand(a)
+    let r = try operand(b)
+    struct Visitor: ScalarOperatorVisitor {
+      let l: Operand
+      let r: Operand
+      let span: SourceSpan
+      func visit<O: ScalarOperator>(_ o: O.Type) -> EvalRef {
+        Operand.open(l, r, ValueBuilder<O>(span: span))
       }
-    case .subtract:
-      return { f throws(LanguageError) in
-        let x = try l(f)
-        let y = try r(f)
-        if case .number(let p) = x, case .number(let q) = y { return .number(p - q) }
-        return try Operators.binary(.subtract, x, y, span: span)
+    }
+    if let ev = try op.accept(Visitor(l: l, r: r, span: span)) { return ev.run }
+    let le = Self.eval(l)
+    let re = Self.eval(r)
+    return { f throws(LanguageError) in try Operators.matmul(try le(f), try re(f), span: span) }
+  }
+
+  /// An operand as a plain closure (for the operators without a scalar rule).
+  private static func eval(_ o: Operand) -> Eval {
+    switch o {
+    case .slot(let i): return { f throws(LanguageError) in f.slots[i] }
+    case .global(let g): return { f throws(LanguageError) in try g.read(f) }
+    case .constant(let v): return { _ throws(LanguageError) in v }
+    case .other(let e): return e
+    }
+  }
+
+  // MARK: - Conditions and values of blocks
+
+  /// An expression used as a condition (`if`, `while`): comparisons of numbers and
+  /// `and`/`or` of them decide without making a bool value; anything else is
+  /// evaluated and its truth taken, with the same errors.
+  private func condition(_ e: Expr) throws(LanguageError) -> Condition {
+    switch e {
+    case .binary(let op, let a, let b, let span) where Operators.isComparison(op):
+      let l = try operand(a)
+      let r = try operand(b)
+      struct Visitor: ComparisonVisitor {
+        let l: Operand
+        let r: Operand
+        let span: SourceSpan
+        func visit<O: ComparisonOperator>(_ o: O.Type) -> ConditionRef {
+          Operand.open(l, r, ConditionBuilder<O>(span: span))
+        }
       }
-    case .multiply:
-      return { f throws(LanguageError) in
-        let x = try l(f)
-        let y = try r(f)
-        if case .number(let p) = x, case .number(let q) = y { return .number(p * q) }
-        return try Operators.binary(.multiply, x, y, span: span)
-      }
-    case .less:
-      return { f throws(LanguageError) in
-        let x = try l(f)
-        let y = try r(f)
-        if case .number(let p) = x, case .number(let q) = y { return .bool(p < q) }
-        return try Operators.binary(.less, x, y, span: span)
-      }
+      if let c = op.acceptComparison(Visitor(l: l, r: r, span: span)) { return c.run }
+    case .and(let a, let b, _):
+      let ca = try condition(a)
+      let cb = try condition(b)
+      return { f throws(LanguageError) in try ca(f) ? try cb(f) : false }
+    case .or(let a, let b, _):
+      let ca = try condition(a)
+      let cb = try condition(b)
+      return { f throws(LanguageError) in try ca(f) ? true : try cb(f) }
+    case .bool(let v, _):
+      return { _ throws(LanguageError) in v }
     default:
-      let fn = Operators.binaryFunction(op)
-      return { f throws(LanguageError) in try fn(try l(f), try r(f), span) }
+      break
+    }
+    let ev = try expr(e)
+    let span = e.span
+    return { f throws(LanguageError) in try ev(f).truth(at: span) }
+  }
+
+  /// The expression of a block that is one expression statement whose value is the
+  /// block's value, all the way down through `if` branches; nil for other blocks.
+  /// Such blocks compile to a plain `Eval`: no statements, no `Flow`, no frame value.
+  static func valueExpression(_ stmts: [Stmt]) -> Expr? {
+    guard stmts.count == 1, case .expression(let e, _) = stmts[0] else { return nil }
+    if case .ifChain(let branches, let elseBlock, _) = e,
+      valueBranches(branches, elseBlock) == nil
+    {
+      return nil
+    }
+    return e
+  }
+
+  /// The conditions and branch expressions of an `if` chain whose branches are all
+  /// value blocks; nil otherwise.
+  static func valueBranches(_ branches: [(Expr, [Stmt])], _ elseBlock: [Stmt]?)
+    -> (branches: [(Expr, Expr)], other: Expr?)?
+  {
+    var out: [(Expr, Expr)] = []
+    for (c, b) in branches {
+      guard let e = valueExpression(b) else { return nil }
+      out.append((c, e))
+    }
+    guard let elseBlock else { return (out, nil) }
+    guard let other = valueExpression(elseBlock) else { return nil }
+    return (out, other)
+  }
+
+  /// An `if` chain of value branches as a value (nil when no branch is taken and
+  /// there is no `else`).
+  private func ifValue(_ branches: [(Expr, Expr)], _ elseExpr: Expr?) throws(LanguageError)
+    -> Eval
+  {
+    let conds = try mapT(branches) { (c, _) throws(LanguageError) in
+      ConditionRef(run: try condition(c))
+    }
+    let values = try mapT(branches) { (_, v) throws(LanguageError) in EvalRef(run: try expr(v)) }
+    let other = try elseExpr.map { (e) throws(LanguageError) in try expr(e) }
+    if conds.count == 1 {
+      let c = conds[0].run
+      let v = values[0].run
+      if let other {
+        return { f throws(LanguageError) in try c(f) ? try v(f) : try other(f) }
+      }
+      return { f throws(LanguageError) in try c(f) ? try v(f) : .nil }
+    }
+    return { f throws(LanguageError) in
+      for (i, c) in conds.enumerated() where try c.run(f) { return try values[i].run(f) }
+      if let other { return try other(f) }
+      return .nil
+    }
+  }
+
+  // MARK: - Assignment to a name
+
+  /// `name = value` and `name op= value`: the slot or global is written directly, and
+  /// `+= -= *= /=` on numbers are done inline.
+  private func nameAssignment(
+    _ name: String, _ nspan: SourceSpan, _ op: BinaryOp?, _ valueExpr: Expr, _ span: SourceSpan,
+    isLast: Bool
+  ) throws(LanguageError) -> Exec {
+    let value = try expr(valueExpr)
+    let update: (Frame) throws(LanguageError) -> Void
+    if let op {
+      let target = try operand(.name(name, nspan))
+      struct Visitor: ScalarOperatorVisitor {
+        let target: Operand
+        let value: Eval
+        let store: (Frame, Value) -> Void
+        let span: SourceSpan
+        func visit<O: ScalarOperator>(_ o: O.Type) -> UpdateRef {
+          let value = value
+          let span = span
+          switch target {
+          case .slot(let i):
+            return UpdateRef { f throws(LanguageError) in
+              let a = f.slots[i]
+              let b = try value(f)
+              if case .number(let p) = a, case .number(let q) = b {
+                let r = O.result(p, q)
+                // Evaluating `b` may have rebound the name; a number there holds
+                // nothing to release, so it is overwritten without a destroy.
+                if case .number = f.slots[i] {
+                  (f.slots + i).initialize(to: r)
+                } else {
+                  f.slots[i] = r
+                }
+              } else {
+                f.slots[i] = try Operators.binary(O.op, a, b, span: span)
+              }
+            }
+          case .global(let g):
+            return UpdateRef { f throws(LanguageError) in
+              let a = try g.read(f)
+              let b = try value(f)
+              if case .number(let p) = a, case .number(let q) = b {
+                let r = O.result(p, q)
+                if case .number? = g.box.pointer.pointee {
+                  g.box.pointer.initialize(to: r)
+                } else {
+                  g.box.pointer.pointee = r
+                }
+              } else {
+                g.box.pointer.pointee = try Operators.binary(O.op, a, b, span: span)
+              }
+            }
+          case .constant, .other:
+            let current = Compiler.eval(target)
+            let store = store
+            return UpdateRef { f throws(LanguageError) in
+              let a = try current(f)
+              let b = try value(f)
+              store(f, try Operators.binary(O.op, a, b, span: span))
+            }
+          }
+        }
+      }
+      let visitor = Visitor(target: target, value: value, store: write(name), span: span)
+      guard let u = try op.accept(visitor) else {
+        throw LanguageError(.syntax, "'\(op.rawValue)=' is not an assignment operator", span: span)
+      }
+      update = u.run
+    } else {
+      switch resolve(name) {
+      case .local(.slot(let i)):
+        update = { f throws(LanguageError) in f.slots[i] = try value(f) }
+      case .global(let i):
+        let box = interpreter.globals.boxes[i]
+        update = { f throws(LanguageError) in box.pointer.pointee = try value(f) }
+      default:
+        let store = write(name)
+        update = { f throws(LanguageError) in store(f, try value(f)) }
+      }
+    }
+    if isLast {
+      return { f throws(LanguageError) in
+        try update(f)
+        f.value = .nil
+        return .normal
+      }
+    }
+    return { f throws(LanguageError) in
+      try update(f)
+      return .normal
     }
   }
 
@@ -746,38 +927,22 @@ final class Compiler {
   private func call(_ calleeExpr: Expr, _ args: [Argument], _ span: SourceSpan)
     throws(LanguageError) -> Eval
   {
-    let callee = try expr(calleeExpr)
     let evals = try mapT(args) { (a) throws(LanguageError) in EvalRef(run: try expr(a.value)) }
     let labels = args.map(\.label)
     let spans: [SourceSpan] = args.map { $0.value.span }
     let labelSpans = args.map(\.labelSpan)
     let interp = interpreter
     let hasLabels = labels.contains { $0 != nil }
-    let n = evals.count
     if !hasLabels {
-      return { f throws(LanguageError) in
-        let fv = try callee(f)
-        if case .function(let fn) = fv, case .user(let code, let caps) = fn.kind,
-          n <= code.parameterNames.count
-        {
-          let frame = Frame.make(
-            slotCount: code.slotCount, cellCount: code.cellCount, captures: caps)
-          for i in 0..<n {
-            let v = try evals[i].run(f)
-            switch code.parameterTargets[i] {
-            case .slot(let s): frame.slots[s] = v
-            case .cell(let c): frame.cells[c].value = v
-            }
-          }
-          return try interp.invoke(code, frame: frame, supplied: n, name: fn.name, span: span)
-        }
-        var values: [Value] = []
-        values.reserveCapacity(n)
-        for e in evals { values.append(try e.run(f)) }
-        return try interp.callGeneral(
-          fv, positional: values, positionalSpans: spans, keywords: [], span: span)
+      switch try operand(calleeExpr) {
+      case .global(let g): return positionalCall(g, evals, spans, span)
+      case .slot(let i): return positionalCall(SlotRead(index: i), evals, spans, span)
+      case .constant(let v): return positionalCall(ConstantRead(value: v), evals, spans, span)
+      case .other(let e): return positionalCall(EvalRead(eval: e), evals, spans, span)
       }
     }
+    let callee = try expr(calleeExpr)
+    let n = evals.count
     return { f throws(LanguageError) in
       let fv = try callee(f)
       var positional: [Value] = []
@@ -798,6 +963,61 @@ final class Compiler {
     }
   }
 
+  /// A call with positional arguments only. A user function taking at least that
+  /// many parameters gets a frame from its pool and the arguments straight into
+  /// their slots; one and two arguments (the common shapes) have their own closures.
+  private func positionalCall<C: OperandReader>(
+    _ callee: C, _ evals: [EvalRef], _ spans: [SourceSpan], _ span: SourceSpan
+  ) -> Eval {
+    let interp = interpreter
+    switch evals.count {
+    case 1:
+      let a0 = evals[0].run
+      return { f throws(LanguageError) in
+        let fv = try callee.read(f)
+        let x0 = try a0(f)
+        if case .function(let fn) = fv, let code = fn.code, code.parameterCount >= 1 {
+          let frame = code.acquireFrame(captures: fn.captures)
+          code.bind(0, x0, in: frame)
+          return try interp.invoke(code, frame: frame, supplied: 1, function: fn, span: span)
+        }
+        return try interp.callGeneral(
+          fv, positional: [x0], positionalSpans: spans, keywords: [], span: span)
+      }
+    case 2:
+      let a0 = evals[0].run
+      let a1 = evals[1].run
+      return { f throws(LanguageError) in
+        let fv = try callee.read(f)
+        let x0 = try a0(f)
+        let x1 = try a1(f)
+        if case .function(let fn) = fv, let code = fn.code, code.parameterCount >= 2 {
+          let frame = code.acquireFrame(captures: fn.captures)
+          code.bind(0, x0, in: frame)
+          code.bind(1, x1, in: frame)
+          return try interp.invoke(code, frame: frame, supplied: 2, function: fn, span: span)
+        }
+        return try interp.callGeneral(
+          fv, positional: [x0, x1], positionalSpans: spans, keywords: [], span: span)
+      }
+    default:
+      let n = evals.count
+      return { f throws(LanguageError) in
+        let fv = try callee.read(f)
+        var values: [Value] = []
+        values.reserveCapacity(n)
+        for e in evals { values.append(try e.run(f)) }
+        if case .function(let fn) = fv, let code = fn.code, code.parameterCount >= n {
+          let frame = code.acquireFrame(captures: fn.captures)
+          for (i, v) in values.enumerated() { code.bind(i, v, in: frame) }
+          return try interp.invoke(code, frame: frame, supplied: n, function: fn, span: span)
+        }
+        return try interp.callGeneral(
+          fv, positional: values, positionalSpans: spans, keywords: [], span: span)
+      }
+    }
+  }
+
   // MARK: - Functions
 
   /// Compiles a function declaration into an `Eval` that creates the closure value.
@@ -805,11 +1025,9 @@ final class Compiler {
     let enclosing = enclosingLocals()
     let locals = ScopeAnalysis.locals(of: decl, enclosing: enclosing)
     let captured = ScopeAnalysis.capturedLocals(of: decl, locals: locals, enclosing: enclosing)
-    let code = CompiledFunction(
-      name: decl.name ?? "<anonymous>", parameterNames: decl.parameters.map(\.name),
-      span: decl.span)
+    let name = decl.name ?? "<anonymous>"
     let inner = Scope(parent: scope)
-    inner.functionName = code.name
+    inner.functionName = name
     var slots = 0
     var cells = 0
     for n in locals {
@@ -821,19 +1039,25 @@ final class Compiler {
         slots += 1
       }
     }
-    code.slotCount = slots
-    code.cellCount = cells
-    code.parameterTargets = decl.parameters.map { inner.locals[$0.name]! }
+    let targets = decl.parameters.map { inner.locals[$0.name]! }
     let outer = scope
     scope = inner
     defer { scope = outer }
-    code.parameterDefaults = try mapT(decl.parameters) { (p) throws(LanguageError) -> EvalRef? in
+    let defaults = try mapT(decl.parameters) { (p) throws(LanguageError) -> EvalRef? in
       guard let d = p.defaultValue else { return nil }
       return EvalRef(run: try expr(d))
     }
-    code.body = try block(decl.body)
+    let body: FunctionBody
+    if let e = Self.valueExpression(decl.body) {
+      body = .expression(try expr(e))
+    } else {
+      body = .statements(try block(decl.body))
+    }
+    let code = CompiledFunction(
+      name: name, parameterNames: decl.parameters.map(\.name), parameterDefaults: defaults,
+      parameterTargets: targets, slotCount: slots, cellCount: cells, body: body,
+      span: decl.span)
     let sources = inner.captureSources
-    let name = code.name
     scope = outer
     return { f throws(LanguageError) in
       var caps: [Cell] = []
@@ -844,7 +1068,7 @@ final class Compiler {
         case .parentCapture(let i): caps.append(f.captures[i])
         }
       }
-      return .function(Function(name: name, kind: .user(code, captures: caps)))
+      return .function(Function(name: name, code: code, captures: caps))
     }
   }
 
@@ -868,6 +1092,14 @@ struct EvalRef {
 
 struct ExecRef {
   let run: Exec
+}
+
+struct UpdateRef {
+  let run: (Frame) throws(LanguageError) -> Void
+}
+
+struct ConditionRef {
+  let run: Condition
 }
 
 struct IndexRef {

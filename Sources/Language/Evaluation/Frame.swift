@@ -1,9 +1,11 @@
 struct FrameHeader {
   let slotCount: Int
   var cells: ContiguousArray<Cell>
-  let captures: [Cell]
+  var captures: [Cell]
   var value: Value = .nil
   var returnValue: Value = .nil
+  /// The next frame in its function's pool of finished frames.
+  var nextFree: Frame?
 }
 
 /// The activation record of one call (or of one top-level statement): one
@@ -11,14 +13,16 @@ struct FrameHeader {
 /// pointers so slot access has no bounds, uniqueness or exclusivity checks.
 final class Frame: ManagedBuffer<FrameHeader, Value> {
   static func make(slotCount: Int, cellCount: Int, captures: [Cell]) -> Frame {
-    let cells: ContiguousArray<Cell> =
-      cellCount == 0 ? [] : ContiguousArray((0..<cellCount).map { _ in Cell() })
     let buffer = Frame.create(minimumCapacity: slotCount) { _ in
-      FrameHeader(slotCount: slotCount, cells: cells, captures: captures)
+      FrameHeader(slotCount: slotCount, cells: freshCells(cellCount), captures: captures)
     }
     let frame = unsafeDowncast(buffer, to: Frame.self)
     frame.withUnsafeMutablePointerToElements { $0.initialize(repeating: .nil, count: slotCount) }
     return frame
+  }
+
+  static func freshCells(_ count: Int) -> ContiguousArray<Cell> {
+    count == 0 ? [] : ContiguousArray((0..<count).map { _ in Cell() })
   }
 
   deinit {
@@ -30,7 +34,7 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
     withUnsafeMutablePointerToElements { $0 }
   }
 
-  @inline(__always) private var head: UnsafeMutablePointer<FrameHeader> {
+  @inline(__always) var head: UnsafeMutablePointer<FrameHeader> {
     withUnsafeMutablePointerToHeader { $0 }
   }
 
@@ -50,6 +54,17 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
   }
 }
 
+/// Finished frames of one function, kept for its next calls so a call does not
+/// allocate. Frames never escape a call (closures capture cells, not frames), so a
+/// frame is free again as soon as its call returns.
+struct FramePool {
+  var head: Frame?
+  var count = 0
+
+  /// At most this many idle frames per function; deeper recursion allocates.
+  static let capacity = 64
+}
+
 /// How a statement finished.
 enum Flow {
   case normal, breakLoop, continueLoop, returned
@@ -57,22 +72,109 @@ enum Flow {
 
 typealias Eval = (Frame) throws(LanguageError) -> Value
 typealias Exec = (Frame) throws(LanguageError) -> Flow
+typealias Condition = (Frame) throws(LanguageError) -> Bool
+
+/// How a function body runs: a single expression (`fn f(x) = x^2`, or a body whose
+/// value comes from nested `if` expressions only) or statements.
+enum FunctionBody {
+  case expression(Eval)
+  case statements(Exec)
+}
 
 /// A function body after compilation: parameters bound to slots or cells.
 final class CompiledFunction {
   let name: String
   let parameterNames: [String]
-  var parameterDefaults: [EvalRef?] = []
-  var parameterTargets: [LocalRef] = []
-  var slotCount = 0
-  var cellCount = 0
-  var body: Exec = { _ throws(LanguageError) in .normal }
+  let parameterCount: Int
+  let parameterDefaults: [EvalRef?]
+  let parameterTargets: ContiguousArray<LocalRef>
+  let slotCount: Int
+  let cellCount: Int
+  /// The body, unpacked from `FunctionBody` so a call reads a stored closure
+  /// instead of copying it out of an enum payload; the closure of the other kind
+  /// is a constant that is never called.
+  let isExpressionBody: Bool
+  let expressionBody: Eval
+  let statementBody: Exec
   let span: SourceSpan
+  private let pool: UnsafeMutablePointer<FramePool>
 
-  init(name: String, parameterNames: [String], span: SourceSpan) {
+  init(
+    name: String, parameterNames: [String], parameterDefaults: [EvalRef?],
+    parameterTargets: [LocalRef], slotCount: Int, cellCount: Int, body: FunctionBody,
+    span: SourceSpan
+  ) {
     self.name = name
     self.parameterNames = parameterNames
+    parameterCount = parameterNames.count
+    self.parameterDefaults = parameterDefaults
+    self.parameterTargets = ContiguousArray(parameterTargets)
+    self.slotCount = slotCount
+    self.cellCount = cellCount
+    switch body {
+    case .expression(let e):
+      isExpressionBody = true
+      expressionBody = e
+      statementBody = { _ throws(LanguageError) in .normal }
+    case .statements(let x):
+      isExpressionBody = false
+      expressionBody = { _ throws(LanguageError) in .nil }
+      statementBody = x
+    }
     self.span = span
+    pool = .allocate(capacity: 1)
+    pool.initialize(to: FramePool())
+  }
+
+  deinit {
+    // Unlink iteratively so a long pool does not release recursively.
+    var next = pool.pointee.head
+    pool.pointee.head = nil
+    while let f = next {
+      next = f.head.pointee.nextFree
+      f.head.pointee.nextFree = nil
+    }
+    pool.deinitialize(count: 1)
+    pool.deallocate()
+  }
+
+  /// A frame with every slot nil, fresh cells and the given captures.
+  @inline(__always)
+  func acquireFrame(captures: [Cell]) -> Frame {
+    guard let frame = pool.pointee.head else {
+      return Frame.make(slotCount: slotCount, cellCount: cellCount, captures: captures)
+    }
+    let h = frame.head
+    pool.pointee.head = h.pointee.nextFree.take()
+    pool.pointee.count -= 1
+    if !captures.isEmpty { h.pointee.captures = captures }
+    if cellCount != 0 { h.pointee.cells = Frame.freshCells(cellCount) }
+    return frame
+  }
+
+  /// Returns the frame of a call that has finished; its values are released now.
+  @inline(__always)
+  func releaseFrame(_ frame: Frame) {
+    let h = frame.head
+    let s = frame.slots
+    for i in 0..<slotCount { s[i] = .nil }
+    if case .nil = h.pointee.value {} else { h.pointee.value = .nil }
+    if case .nil = h.pointee.returnValue {} else { h.pointee.returnValue = .nil }
+    if !h.pointee.captures.isEmpty { h.pointee.captures = [] }
+    if cellCount != 0 { h.pointee.cells = [] }
+    guard pool.pointee.count < FramePool.capacity else { return }
+    h.pointee.nextFree = pool.pointee.head.take()
+    pool.pointee.head = frame
+    pool.pointee.count += 1
+  }
+
+  /// Stores argument `i` into its parameter's slot or cell.
+  @inline(__always)
+  func bind(_ i: Int, _ v: Value, in frame: Frame) {
+    switch parameterTargets[i] {
+    case .slot(let s): frame.slots[s] = v
+    case .cell(let c): frame.cells[c].value = v
+    }
   }
 }
 
@@ -82,20 +184,41 @@ enum LocalRef {
   case cell(Int)
 }
 
+/// One global variable: stable storage that compiled code reads through a pointer,
+/// without dictionary lookups, bounds or exclusivity checks. nil while unbound.
+final class GlobalBox {
+  let pointer: UnsafeMutablePointer<Value?>
+
+  init() {
+    pointer = .allocate(capacity: 1)
+    pointer.initialize(to: nil)
+  }
+
+  deinit {
+    pointer.deinitialize(count: 1)
+    pointer.deallocate()
+  }
+}
+
 /// Global variables of one interpreter: resolved to indexes at compile time.
 final class Globals {
-  var values: ContiguousArray<Value?> = []
-  var names: [String] = []
-  var index: [String: Int] = [:]
+  private(set) var boxes: [GlobalBox] = []
+  private(set) var names: [String] = []
+  private var index: [String: Int] = [:]
 
   func slot(_ name: String) -> Int {
     if let i = index[name] { return i }
-    let i = values.count
+    let i = boxes.count
     index[name] = i
     names.append(name)
-    values.append(nil)
+    boxes.append(GlobalBox())
     return i
   }
 
-  func value(_ name: String) -> Value? { index[name].flatMap { values[$0] } }
+  subscript(i: Int) -> Value? {
+    get { boxes[i].pointer.pointee }
+    set { boxes[i].pointer.pointee = newValue }
+  }
+
+  func value(_ name: String) -> Value? { index[name].flatMap { self[$0] } }
 }

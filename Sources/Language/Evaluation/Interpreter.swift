@@ -42,26 +42,33 @@ public final class Interpreter: @unchecked Sendable {
   public var libraryState: [String: AnyObject] = [:]
   /// Start time of `tic()`.
   public var stopwatch: Double?
-  private var callDepth = 0
-  private var callCount: UInt = 0
+  /// Call depth, call count and stack limit, behind a pointer so the per-call
+  /// bookkeeping has no exclusivity checks.
+  private let calls: UnsafeMutablePointer<CallState>
   /// Cached from the configuration: polled on loops and every 256th call.
   public let cancellation: Cancellation
   private let maxCallDepth: Int
-  private var stackLimit: UInt = 0
 
   public init(configuration: HostConfiguration = HostConfiguration()) {
     self.configuration = configuration
     cancellation = configuration.cancellation
     maxCallDepth = configuration.maxCallDepth
     random = RandomGenerator(seed: configuration.seed)
+    calls = .allocate(capacity: 1)
+    calls.initialize(to: CallState())
     Builtins.registerCore(into: self)
+  }
+
+  deinit {
+    calls.deinitialize(count: 1)
+    calls.deallocate()
   }
 
   // MARK: - Definitions
 
   /// Binds a global name.
   public func define(_ name: String, _ value: Value) {
-    globals.values[globals.slot(name)] = value
+    globals[globals.slot(name)] = value
   }
 
   public func define(_ builtin: Builtin) {
@@ -85,7 +92,7 @@ public final class Interpreter: @unchecked Sendable {
   public var userGlobalNames: [String] {
     let builtinCount = builtinGlobalCount
     return globals.names.enumerated().filter { i, n in
-      i >= builtinCount && globals.values[i] != nil
+      i >= builtinCount && globals[i] != nil
     }.map(\.1)
   }
   var builtinGlobalCount = 0
@@ -107,8 +114,8 @@ public final class Interpreter: @unchecked Sendable {
     let compiler = Compiler(interpreter: self)
     let code = try compiler.compileTopLevel(statement.stmt)
     let frame = Frame.make(slotCount: 0, cellCount: 0, captures: [])
-    callDepth = 0
-    stackLimit = Self.currentStackLimit()
+    calls.pointee.depth = 0
+    calls.pointee.stackLimit = Self.currentStackLimit()
     _ = try code(frame)
     if statement.displaysValue {
       if case .nil = frame.value { return nil }
@@ -132,7 +139,7 @@ public final class Interpreter: @unchecked Sendable {
       let compiler = Compiler(interpreter: self)
       let code = try compiler.compileTopLevel(s.stmt)
       let frame = Frame.make(slotCount: 0, cellCount: 0, captures: [])
-      stackLimit = Self.currentStackLimit()
+      calls.pointee.stackLimit = Self.currentStackLimit()
       _ = try code(frame)
       last = frame.value
     }
@@ -161,8 +168,9 @@ public final class Interpreter: @unchecked Sendable {
       throw LanguageError(.interrupted, "interrupted", span: span)
     }
     switch fn.kind {
-    case .user(let code, let caps):
-      let frame = Frame.make(slotCount: code.slotCount, cellCount: code.cellCount, captures: caps)
+    case .user:
+      // `code` is set for every user function (see `Function.init(name:code:captures:)`).
+      let code = fn.code!
       let n = code.parameterNames.count
       guard positional.count <= n else {
         throw LanguageError(
@@ -170,15 +178,12 @@ public final class Interpreter: @unchecked Sendable {
           "\(fn.name) takes \(n) argument\(n == 1 ? "" : "s"), found \(positional.count)",
           span: span)
       }
+      let frame = code.acquireFrame(captures: fn.captures)
       var supplied = [Bool](repeating: false, count: n)
-      func put(_ i: Int, _ v: Value) {
-        switch code.parameterTargets[i] {
-        case .slot(let s): frame.slots[s] = v
-        case .cell(let c): frame.cells[c].value = v
-        }
+      for (i, v) in positional.enumerated() {
+        code.bind(i, v, in: frame)
         supplied[i] = true
       }
-      for (i, v) in positional.enumerated() { put(i, v) }
       for k in keywords {
         guard let i = code.parameterNames.firstIndex(of: k.name) else {
           throw LanguageError(
@@ -191,9 +196,10 @@ public final class Interpreter: @unchecked Sendable {
           throw LanguageError(
             .argument, "argument '\(k.name)' of \(fn.name) given twice", span: k.nameSpan ?? span)
         }
-        put(i, k.value)
+        code.bind(i, k.value, in: frame)
+        supplied[i] = true
       }
-      return try invoke(code, frame: frame, suppliedMask: supplied, name: fn.name, span: span)
+      return try invoke(code, frame: frame, suppliedMask: supplied, function: fn, span: span)
     case .builtin(let b):
       return try callBuiltin(b, positional, positionalSpans, keywords, span)
     case .bound(let b, let receiver):
@@ -203,62 +209,68 @@ public final class Interpreter: @unchecked Sendable {
   }
 
   /// Runs a user function whose first `supplied` parameters are already in `frame`.
+  @inline(__always)
   func invoke(
-    _ code: CompiledFunction, frame: Frame, supplied: Int, name: String, span: SourceSpan?
-  )
-    throws(LanguageError) -> Value
-  {
+    _ code: CompiledFunction, frame: Frame, supplied: Int, function: Function, span: SourceSpan?
+  ) throws(LanguageError) -> Value {
     if supplied < code.parameterNames.count {
       var mask = [Bool](repeating: false, count: code.parameterNames.count)
       for i in 0..<supplied { mask[i] = true }
-      return try invoke(code, frame: frame, suppliedMask: mask, name: name, span: span)
+      return try invoke(code, frame: frame, suppliedMask: mask, function: function, span: span)
     }
-    return try run(code, frame, name, span)
+    return try run(code, frame, function, span)
   }
 
   func invoke(
-    _ code: CompiledFunction, frame: Frame, suppliedMask: [Bool], name: String, span: SourceSpan?
+    _ code: CompiledFunction, frame: Frame, suppliedMask: [Bool], function: Function,
+    span: SourceSpan?
   ) throws(LanguageError) -> Value {
     for (i, given) in suppliedMask.enumerated() where !given {
       guard let d = code.parameterDefaults[i] else {
         throw LanguageError(
-          .argument, "missing argument '\(code.parameterNames[i])' in call to \(name)",
+          .argument, "missing argument '\(code.parameterNames[i])' in call to \(function.name)",
           span: span)
       }
-      let v = try d.run(frame)
-      switch code.parameterTargets[i] {
-      case .slot(let s): frame.slots[s] = v
-      case .cell(let c): frame.cells[c].value = v
-      }
+      code.bind(i, try d.run(frame), in: frame)
     }
-    return try run(code, frame, name, span)
+    return try run(code, frame, function, span)
   }
 
-  @inline(__always)
-  private func run(_ code: CompiledFunction, _ frame: Frame, _ name: String, _ span: SourceSpan?)
-    throws(LanguageError) -> Value
-  {
-    callDepth += 1
-    defer { callDepth -= 1 }
-    if callDepth > maxCallDepth || Self.stackPointer() < stackLimit {
+  /// Runs a bound frame: depth and stack guard, cancellation every 256th call, the
+  /// body, the call trace on error; the frame goes back to the function's pool.
+  private func run(
+    _ code: CompiledFunction, _ frame: Frame, _ function: Function, _ span: SourceSpan?
+  ) throws(LanguageError) -> Value {
+    let c = calls
+    c.pointee.depth += 1
+    defer { c.pointee.depth -= 1 }
+    if c.pointee.depth > maxCallDepth || Self.stackPointer() < c.pointee.stackLimit {
       throw LanguageError(
         .recursion,
-        "recursion depth exceeded (\(callDepth) nested calls) in \(name)", span: span)
+        "recursion depth exceeded (\(c.pointee.depth) nested calls) in \(function.name)",
+        span: span)
     }
-    callCount &+= 1
-    if callCount & 0xFF == 0 && cancellation.isCancelled {
+    c.pointee.count &+= 1
+    if c.pointee.count & 0xFF == 0 && cancellation.isCancelled {
       throw LanguageError(.interrupted, "interrupted", span: span)
     }
     do throws(LanguageError) {
-      let flow = try code.body(frame)
-      if case .returned = flow { return frame.returnValue }
-      return frame.value
+      let result: Value
+      if code.isExpressionBody {
+        result = try code.expressionBody(frame)
+      } else if case .returned = try code.statementBody(frame) {
+        result = frame.returnValue
+      } else {
+        result = frame.value
+      }
+      code.releaseFrame(frame)
+      return result
     } catch {
       var e = error
       if e.kind != .interrupted && e.kind != .recursion && e.trace.count < 20 {
-        e.trace.append(TraceEntry(function: name, span: span))
+        e.trace.append(TraceEntry(function: function.name, span: span))
       } else if e.kind == .recursion && e.trace.isEmpty {
-        e.trace.append(TraceEntry(function: name, span: span))
+        e.trace.append(TraceEntry(function: function.name, span: span))
       }
       throw e
     }
@@ -278,7 +290,7 @@ public final class Interpreter: @unchecked Sendable {
 
   // MARK: - Errors
 
-  func unknownName(_ name: String, _ span: SourceSpan) -> LanguageError {
+  func unknownName(_ name: String, _ span: SourceSpan?) -> LanguageError {
     let candidates = globals.names.filter { globals.value($0) != nil }
     let suggestion = Suggestions.closest(to: name, among: candidates)
     return LanguageError(
@@ -318,6 +330,14 @@ public final class Interpreter: @unchecked Sendable {
       return 0
     #endif
   }
+}
+
+/// Per-interpreter call bookkeeping (see `Interpreter.calls`).
+struct CallState {
+  var depth = 0
+  var count: UInt = 0
+  /// The lowest safe stack address of the running thread.
+  var stackLimit: UInt = 0
 }
 
 #if os(Linux)

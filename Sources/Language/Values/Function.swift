@@ -4,17 +4,33 @@ import Numerics
 /// builtin, or a method bound to a value (`fig.plot`).
 public final class Function: @unchecked Sendable {
   enum Kind {
-    case user(CompiledFunction, captures: [Cell])
+    case user
     case builtin(Builtin)
     case bound(Builtin, receiver: Value)
   }
 
   let kind: Kind
   public let name: String
+  /// The compiled body of a user function (nil for builtins), stored outside `kind`
+  /// so a call reads it without unpacking an enum payload.
+  let code: CompiledFunction?
+  /// The cells a user function closes over.
+  let captures: [Cell]
 
-  init(name: String, kind: Kind) {
+  /// A builtin or bound method (user functions use `init(name:code:captures:)`).
+  private init(name: String, kind: Kind) {
     self.name = name
     self.kind = kind
+    code = nil
+    captures = []
+  }
+
+  /// A user function: compiled code closing over `captures`.
+  init(name: String, code: CompiledFunction, captures: [Cell]) {
+    self.name = name
+    kind = .user
+    self.code = code
+    self.captures = captures
   }
 
   public convenience init(_ builtin: Builtin) {
@@ -37,7 +53,9 @@ public final class Function: @unchecked Sendable {
   /// `fn name(a, b=2)` for user functions; the declared signature for builtins.
   public var signature: String {
     switch kind {
-    case .user(let c, _):
+    case .user:
+      // `code` is set for every user function: only `init(name:code:captures:)` makes one.
+      let c = code!
       let ps = c.parameterNames.enumerated().map { i, p in
         c.parameterDefaults[i] == nil ? p : "\(p)=…"
       }
