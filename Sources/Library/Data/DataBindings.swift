@@ -39,6 +39,22 @@ enum DataBindings {
     return "loaded \(path): \(bytes.count) bytes, sha256 \(SHA256.hex(bytes).prefix(16))"
   }
 
+  /// Checks the sandbox and creates missing parent folders, as `savefig` does.
+  static func prepareWrite(_ ctx: CallContext, _ path: String, _ span: SourceSpan?)
+    throws(LanguageError)
+  {
+    try ctx.interpreter.configuration.fileAccess.checkWrite(path, span: span)
+    let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+    if !FileManager.default.fileExists(atPath: dir.path) {
+      do {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+      } catch {
+        throw LanguageError(
+          .io, "cannot create the folder \(dir.path): \(error.localizedDescription)", span: span)
+      }
+    }
+  }
+
   static func toValue(_ d: DataValue) -> Value {
     switch d {
     case .table(let t): return .object(TableValue(t))
@@ -159,8 +175,7 @@ enum DataBindings {
       ) { ctx, a throws(LanguageError) in
         let t = try table(a["t"]!, a, "t")
         let path = try a.string("path")
-        try ctx.interpreter.configuration.fileAccess.checkWrite(
-          path, span: a.span(ofArgument: "path"))
+        try prepareWrite(ctx, path, a.span(ofArgument: "path"))
         try data(a.span(ofArgument: "path")) { try CSV.write(t, to: path) }
         return .nil
       },
@@ -183,8 +198,7 @@ enum DataBindings {
         summary: "writes an array as a numpy .npy file (float64, C order)"
       ) { ctx, a throws(LanguageError) in
         let path = try a.string("path")
-        try ctx.interpreter.configuration.fileAccess.checkWrite(
-          path, span: a.span(ofArgument: "path"))
+        try prepareWrite(ctx, path, a.span(ofArgument: "path"))
         let arr: NPYArray
         switch a["x"]! {
         case .vector(let v): arr = .vector(v)
@@ -204,8 +218,7 @@ enum DataBindings {
         summary: "saves a value in the format of the file's extension"
       ) { ctx, a throws(LanguageError) in
         let path = try a.string("path")
-        try ctx.interpreter.configuration.fileAccess.checkWrite(
-          path, span: a.span(ofArgument: "path"))
+        try prepareWrite(ctx, path, a.span(ofArgument: "path"))
         let value: DataValue
         switch a["x"]! {
         case .vector(let v): value = .array(.vector(v))
