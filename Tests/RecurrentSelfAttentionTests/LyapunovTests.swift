@@ -64,6 +64,16 @@ import Testing
     #expect(trajectory.norms[40] > 100 * trajectory.norms[0])
   }
 
+  /// Tangent vectors that overflow belong to a diverging orbit: `nonFinite` (which the
+  /// sweep counts as diverged), not the rank-collapse `invalidArgument`.
+  @Test func overflowingTangentsAreNonFinite() throws {
+    #expect(throws: NumericsError.nonFinite(operation: "rsa.lyapunov")) {
+      try RSA.lyapunovExponents(
+        initial: [1, 1], count: 1, steps: 10, burnIn: 0, map: { $0 },
+        jacobian: { _ in try Matrix(rows: 2, cols: 2, elements: [1e200, 0, 0, 1e200]) })
+    }
+  }
+
   @Test func fixedPointIsStableForWeakAttention() throws {
     let (model, x0) = try RSA.IteratedAttention.random(
       tokens: 3, dModel: 4, heads: 2, scale: 0.3, variant: .rmsNorm, eta: 0.5, seed: 9)

@@ -33,8 +33,9 @@ extension RSA {
   ///   - burnIn: unmeasured steps first (default 100).
   ///   - seed: for Q_0 (default 0).
   ///   - map: f. - jacobian: J_f(x), dim × dim.
-  /// - Throws: `nonFinite` when the orbit overflows; `invalidArgument` when a tangent
-  ///   vector collapses to zero (the Jacobian's rank is below k); `cancelled`.
+  /// - Throws: `nonFinite` when the orbit or a tangent vector overflows (a diverging
+  ///   orbit); `invalidArgument` when a tangent vector collapses to zero (the Jacobian's
+  ///   rank is below k); `cancelled`.
   public static func lyapunovExponents(
     initial: Vector, count: Int, steps: Int = 1000, burnIn: Int = 100, seed: UInt64 = 0,
     cancellation: Cancellation = .never, map: (Vector) throws -> Vector,
@@ -91,7 +92,9 @@ extension RSA {
       }
       let diag = orthonormalise(&y, k, dim)
       for v in 0..<k {
-        guard diag[v] > 0 && diag[v].isFinite else {
+        // A tangent vector that overflows (or turns NaN) belongs to a diverging orbit.
+        guard diag[v].isFinite else { throw NumericsError.nonFinite(operation: op) }
+        guard diag[v] > 0 else {
           throw NumericsError.invalidArgument(
             operation: op,
             message:
