@@ -76,7 +76,9 @@ let testTargets: [Target] =
       path: "Tests/PlottingTests"
     ),
     .testTarget(
-      name: "LibraryTests", dependencies: ["Library", "Language", "Notebook", "replica-render"],
+      name: "LibraryTests",
+    dependencies: ["Library", "Language", "Notebook", "Numerics", "replica-render"]
+      + studies.map { .target(name: $0) },
       path: "Tests/LibraryTests"),
   ]
   + studies.map {
