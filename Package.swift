@@ -50,6 +50,7 @@ let testTargets: [Target] = [
   .testTarget(
     name: "PlottingTests", dependencies: ["Plotting", "replica-render"], path: "Tests/PlottingTests"
   ),
+  .testTarget(name: "ReplicaTests", dependencies: ["replica"], path: "Tests/ReplicaTests"),
 ]
 
 let package = Package(

@@ -37,6 +37,7 @@ let usage = """
                                     run a script or notebook; --update rewrites its #> outputs
     replica check FILE [--sandbox]  replay a notebook and compare every recorded output
     replica -e CODE                 evaluate CODE and print displayed values
+    replica recover [N [-o FILE]]   list the REPL's session journals; write journal N as a notebook
     replica --version               print the version
     replica --help                  this help
 
@@ -221,6 +222,7 @@ func main() -> Int32 {
     return commandEval(args[1])
   case "run": return commandRun(args.dropFirst())
   case "check": return commandCheck(args.dropFirst())
+  case "recover": return Recover.command(args.dropFirst())
   default:
     if first.hasPrefix("-") && first != "-" {
       printErr("usage error: unknown option '\(first)'\n\(usage)")
