@@ -69,11 +69,12 @@ struct Completion {
     }
     var names = Set(interpreter.globalNames + Self.languageKeywords)
       .filter { $0.hasPrefix(word) }.sorted()
-    if let callee = Self.calleeAtArgumentStart(prefix), let f = resolve(callee),
+    if let call = Self.calleeAtArgumentStart(prefix), let f = resolve(call.callee),
       case .function(let fn) = f
     {
       // Inside a call, the callee's parameters take precedence over other names.
-      let keywords = Self.parameterNames(of: fn).filter { $0.hasPrefix(word) }.map { $0 + "=" }
+      let keywords = Self.keywordCandidates(Self.parameterNames(of: fn), given: call.arguments)
+        .filter { $0.hasPrefix(word) }
       if !keywords.isEmpty { names = keywords }
     }
     return names
@@ -139,21 +140,34 @@ struct Completion {
   }
 
   /// The callee of the innermost open call when `prefix` ends at the start of an argument
-  /// (after `(` or `,` and blanks).
-  static func calleeAtArgumentStart(_ prefix: String) -> [String]? {
+  /// (after `(` or `,` and blanks), with the arguments before the cursor.
+  static func calleeAtArgumentStart(_ prefix: String) -> (callee: [String], arguments: [String])? {
     let scan = CodeScan(prefix)
     guard let open = scan.openBrackets.last, open.bracket == "(" else { return nil }
-    let tail = prefix[prefix.index(prefix.startIndex, offsetBy: open.offset + 1)...]
-    let afterSeparator: Substring
-    if let comma = scan.lastTopLevelComma, comma > open.offset {
-      afterSeparator = prefix[prefix.index(prefix.startIndex, offsetBy: comma + 1)...]
-    } else {
-      afterSeparator = tail
+    let chars = Array(prefix)
+    let bounds = [open.offset] + scan.innermostCommas + [chars.count]
+    let arguments = zip(bounds, bounds.dropFirst()).map { String(chars[($0 + 1)..<$1]) }
+    guard let current = arguments.last, current.allSatisfy({ $0 == " " || $0 == "\t" }) else {
+      return nil
     }
-    guard afterSeparator.allSatisfy({ $0 == " " || $0 == "\t" }) else { return nil }
-    let before = String(prefix[..<prefix.index(prefix.startIndex, offsetBy: open.offset)])
-    let chain = trailingDottedName(before)
-    return chain.isEmpty ? nil : chain
+    let chain = trailingDottedName(String(chars[..<open.offset]))
+    return chain.isEmpty ? nil : (chain, Array(arguments.dropLast()))
+  }
+
+  /// `name=` for the parameters not yet given: not filled by the positional arguments
+  /// before the cursor, nor named by a keyword argument.
+  static func keywordCandidates(_ parameters: [String], given arguments: [String]) -> [String] {
+    let named = Set(
+      arguments.compactMap { a -> String? in
+        let parts = a.split(separator: "=", maxSplits: 1)
+        guard parts.count == 2, !parts[1].hasPrefix("=") else { return nil }
+        return parts[0].trimmingCharacters(in: .whitespaces)
+      })
+    let positional = arguments.prefix { a in
+      let parts = a.split(separator: "=", maxSplits: 1)
+      return parts.count < 2 || parts[1].hasPrefix("=")
+    }.count
+    return parameters.dropFirst(positional).filter { !named.contains($0) }.map { $0 + "=" }
   }
 
   /// Paths that start with `word` (`~/` expanded for listing, kept in the result);
@@ -189,11 +203,11 @@ struct CodeScan {
   }
   private(set) var inString = false
   private(set) var openBrackets: [Open] = []
-  /// Offset of the last `,` directly inside the innermost open bracket.
-  private(set) var lastTopLevelComma: Int?
+  /// Offsets of the `,` directly inside the innermost open bracket.
+  private(set) var innermostCommas: [Int] = []
 
   init(_ text: String) {
-    var commas: [Int?] = [nil]
+    var commas: [[Int]] = [[]]
     var escaped = false
     var inComment = false
     for (i, c) in text.enumerated() {
@@ -216,16 +230,16 @@ struct CodeScan {
       case "#": inComment = true
       case "(", "[", "{":
         openBrackets.append(Open(bracket: c, offset: i))
-        commas.append(nil)
+        commas.append([])
       case ")", "]", "}":
         if !openBrackets.isEmpty {
           openBrackets.removeLast()
           commas.removeLast()
         }
-      case ",": commas[commas.count - 1] = i
+      case ",": commas[commas.count - 1].append(i)
       default: break
       }
     }
-    lastTopLevelComma = commas.last ?? nil
+    innermostCommas = commas.last ?? []
   }
 }

@@ -50,10 +50,11 @@ final class Journal {
     self.fd = fd
   }
 
-  /// Creates a new journal file for a session; nil (with a message) if that fails.
-  static func create(seed: UInt64, created: Date, directory: String = DataDirectory.journals)
-    -> Result<Journal, JournalError>
-  {
+  /// Creates a new journal file for a session, or says why it could not.
+  static func create(
+    seed: UInt64, created: Date, directory: String = DataDirectory.journals,
+    tool: String = version
+  ) -> Result<Journal, JournalError> {
     do {
       try FileManager.default.createDirectory(
         atPath: directory, withIntermediateDirectories: true)
@@ -69,7 +70,7 @@ final class Journal {
     let j = Journal(path: path, fd: fd)
     j.append([
       "# replica journal v1", "# seed: \(seed)",
-      "# created: \(Timestamp.iso(created))   replica \(version)",
+      "# created: \(Timestamp.iso(created))   replica \(tool)",
       "# cwd: \(FileManager.default.currentDirectoryPath)",
     ])
     j.sync()
@@ -206,10 +207,11 @@ struct JournalRecord {
 /// a statement run twice appears twice, and the later run is the one later code sees.
 enum SessionNotebook {
   static func text(
-    seed: UInt64, created: String, statements: some Sequence<SessionStatement>
+    seed: UInt64, created: String, statements: some Sequence<SessionStatement>,
+    tool: String = version
   ) -> String {
     var lines = [
-      "# replica notebook v1", "# seed: \(seed)", "# created: \(created)   replica \(version)",
+      "# replica notebook v1", "# seed: \(seed)", "# created: \(created)   replica \(tool)",
       "",
     ]
     for s in statements where s.succeeded {
