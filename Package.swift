@@ -77,9 +77,10 @@ let testTargets: [Target] =
     ),
     .testTarget(
       name: "LibraryTests",
-    dependencies: ["Library", "Language", "Notebook", "Numerics", "replica-render"]
-      + studies.map { .target(name: $0) },
+      dependencies: ["Library", "Language", "Notebook", "Numerics", "replica-render"]
+        + studies.map { .target(name: $0) },
       path: "Tests/LibraryTests"),
+    .testTarget(name: "ReplicaTests", dependencies: ["replica"], path: "Tests/ReplicaTests"),
   ]
   + studies.map {
     .testTarget(name: "\($0)Tests", dependencies: [.target(name: $0)], path: "Tests/\($0)Tests")

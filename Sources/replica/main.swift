@@ -39,6 +39,7 @@ let usage = """
     replica export FILE --to html|md [-o OUT]
                                     render a notebook as a report (HTML is self-contained)
     replica -e CODE                 evaluate CODE and print displayed values
+    replica recover [N [-o FILE]]   list the REPL's session journals; write journal N as a notebook
     replica --version               print the version
     replica --help                  this help
 
@@ -284,6 +285,7 @@ func main() -> Int32 {
   case "run": return commandRun(args.dropFirst())
   case "check": return commandCheck(args.dropFirst())
   case "export": return commandExport(args.dropFirst())
+  case "recover": return Recover.command(args.dropFirst())
   default:
     if first.hasPrefix("-") && first != "-" {
       printErr("usage error: unknown option '\(first)'\n\(usage)")
