@@ -42,6 +42,16 @@ let executables: [Target] = [
     name: "replica-render", dependencies: ["Plotting"], path: "Sources/replica-render"),
 ]
 
+// MARK: - Fuzzing
+
+let fuzzTargets: [Target] = [
+  // One input through lexer, parser and evaluator with small limits (shared with the tests).
+  .target(name: "FuzzHarness", dependencies: ["Language"], path: "Fuzz/FuzzHarness"),
+  // libFuzzer entry point; `make fuzz` (scripts/fuzz.sh) builds it with --sanitize=fuzzer.
+  .executableTarget(
+    name: "FuzzLanguage", dependencies: ["FuzzHarness"], path: "Fuzz/FuzzLanguage"),
+]
+
 // MARK: - Tests
 
 let testTargets: [Target] = [
@@ -50,8 +60,8 @@ let testTargets: [Target] = [
     path: "Tests/NumericsTests"),
   .testTarget(name: "DataIOTests", dependencies: ["DataIO"], path: "Tests/DataIOTests"),
   .testTarget(
-    name: "LanguageTests", dependencies: ["Language", "Notebook", "Numerics"],
-    path: "Tests/LanguageTests", resources: [.copy("Scripts")]),
+    name: "LanguageTests", dependencies: ["Language", "Notebook", "Numerics", "FuzzHarness"],
+    path: "Tests/LanguageTests", resources: [.copy("Scripts"), .copy("FuzzCrashes")]),
   .testTarget(
     name: "PlottingTests", dependencies: ["Plotting", "replica-render"], path: "Tests/PlottingTests"
   ),
@@ -63,6 +73,6 @@ let package = Package(
   products: [
     .executable(name: "replica", targets: ["replica"])
   ],
-  targets: systemLibraries + coreTargets + executables + testTargets,
+  targets: systemLibraries + coreTargets + executables + fuzzTargets + testTargets,
   swiftLanguageModes: [.v6]
 )
