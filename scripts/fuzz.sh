@@ -2,7 +2,7 @@
 # Fuzzes lexer + parser + evaluator of the Language target with libFuzzer + ASan.
 #   scripts/fuzz.sh [SECONDS]     (default 600; `make fuzz` runs it with the default)
 # Builds Fuzz/FuzzLanguage with --sanitize=fuzzer --sanitize=address, seeds the corpus
-# from the test scripts, runs libFuzzer on both cores for SECONDS, then minimises the
+# from the test scripts and docs, runs libFuzzer for SECONDS, then minimises the
 # corpus back into Fuzz/corpus/ with -merge=1. Crashing inputs land in .build/fuzz/crashes/
 # (crash-*, leak-*, timeout-*, oom-*); copy each one into Tests/LanguageTests/FuzzCrashes/
 # so FuzzRegressionTests replays it. FUZZ_JOBS (default 1) sets the number of fuzzing
@@ -18,8 +18,18 @@ if ! [[ "$duration" =~ ^[0-9]+$ ]] || ((duration < 1)); then
 fi
 
 export SWIFT_BACKTRACE=enable=no
-swift build -c release --sanitize=fuzzer --sanitize=address --product FuzzLanguage
-fuzzer="$(swift build -c release --sanitize=fuzzer --sanitize=address --show-bin-path)/FuzzLanguage"
+# Swift 6.3's driver links libFuzzer for --sanitize=fuzzer but does not always pass the
+# coverage instrumentation to the compiler (a build without it fuzzes blind: ~100
+# counters instead of ~15 000), so name it explicitly.
+build=(-c release --sanitize=fuzzer --sanitize=address
+  -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table)
+swift build "${build[@]}" --product FuzzLanguage
+fuzzer="$(swift build "${build[@]}" --show-bin-path)/FuzzLanguage"
+counters="$("$fuzzer" -runs=0 2>&1 | sed -n 's/.*(\([0-9]*\) inline 8-bit counters).*/\1/p' | head -1)"
+if ((${counters:-0} < 1000)); then
+  echo "fuzz.sh: expected coverage instrumentation in Language, found ${counters:-no} counters" >&2
+  exit 1
+fi
 
 corpus=Fuzz/corpus
 crashes=.build/fuzz/crashes
@@ -55,8 +65,12 @@ grep -E '^#[0-9]+: cov|^INFO: fuzzed|DONE|stat::' "$log" | tail -4
 # Minimise: keep only inputs that add coverage, back into the committed corpus.
 "$fuzzer" "${options[@]}" -merge=1 "$work/merged" "$corpus" "$work/corpus" "$work/seeds" \
   >"$work/merge.log" 2>&1
+if [[ -z "$(ls -A "$work/merged")" ]]; then
+  echo "fuzz.sh: the merge kept no inputs (see $work/merge.log); $corpus left as it was" >&2
+  exit 1
+fi
 rm -f "$corpus"/*
 cp "$work/merged"/* "$corpus"/
-echo "corpus: $(find "$corpus" -type f | wc -l) files, $(du -sh "$corpus" | cut -f1)"
+echo "corpus: $(find "$corpus" -type f | wc -l) files, $(cat "$corpus"/* | wc -c) bytes"
 found="$(find "$crashes" -type f | wc -l)"
 echo "crashes/timeouts/ooms found: $found (in $crashes/)"
