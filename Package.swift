@@ -60,6 +60,16 @@ let executables: [Target] = [
     path: "bench/Sources/replica-bench"),
 ]
 
+// MARK: - Fuzzing
+
+let fuzzTargets: [Target] = [
+  // One input through lexer, parser and evaluator with small limits (shared with the tests).
+  .target(name: "FuzzHarness", dependencies: ["Language"], path: "Fuzz/FuzzHarness"),
+  // libFuzzer entry point; `make fuzz` (scripts/fuzz.sh) builds it with --sanitize=fuzzer.
+  .executableTarget(
+    name: "FuzzLanguage", dependencies: ["FuzzHarness"], path: "Fuzz/FuzzLanguage"),
+]
+
 // MARK: - Tests
 
 let testTargets: [Target] =
@@ -69,8 +79,8 @@ let testTargets: [Target] =
       path: "Tests/NumericsTests"),
     .testTarget(name: "DataIOTests", dependencies: ["DataIO"], path: "Tests/DataIOTests"),
     .testTarget(
-      name: "LanguageTests", dependencies: ["Language", "Notebook", "Numerics"],
-      path: "Tests/LanguageTests", resources: [.copy("Scripts")]),
+      name: "LanguageTests", dependencies: ["Language", "Notebook", "Numerics", "FuzzHarness"],
+      path: "Tests/LanguageTests", resources: [.copy("Scripts"), .copy("FuzzCrashes")]),
     .testTarget(
       name: "PlottingTests", dependencies: ["Plotting", "replica-render"],
       path: "Tests/PlottingTests"
@@ -94,6 +104,6 @@ let package = Package(
     .executable(name: "replica-render", targets: ["replica-render"]),
   ],
   targets: systemLibraries + coreTargets + studyTargets + libraryTargets + executables
-    + testTargets,
+    + fuzzTargets + testTargets,
   swiftLanguageModes: [.v6]
 )

@@ -52,7 +52,12 @@ public struct Vector: Sendable, Hashable, RandomAccessCollection, MutableCollect
       throw NumericsError.invalidArgument(
         operation: "range", message: "expected finite bounds and a non-zero step")
     }
-    let n = Swift.max(0, Int(((b - a) / step).rounded(.up)))
+    let count = ((b - a) / step).rounded(.up)
+    guard count < Double(Int32.max) * 64 else {
+      throw NumericsError.invalidArgument(
+        operation: "range", message: "a range of \(count) elements is too long")
+    }
+    let n = count > 0 ? Int(count) : 0
     return Vector(unsafeUninitializedCount: n) { buf in
       for i in 0..<n { buf[i] = a + Double(i) * step }
     }

@@ -89,11 +89,11 @@ public enum Help {
     }
     if !d.doc.isEmpty {
       lines.append("")
-      lines.append(d.doc)
+      lines.append(contentsOf: wrap(d.doc))
     }
     if let r = d.reference {
       lines.append("")
-      lines.append("Reference: \(r)")
+      lines.append(contentsOf: wrap("Reference: \(r)"))
     }
     if let e = d.example {
       lines.append("")
@@ -101,6 +101,24 @@ public enum Help {
       lines.append("  \(e)")
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// Splits text into lines of at most `width` characters at spaces.
+  static func wrap(_ text: String, width: Int = 88) -> [String] {
+    var lines: [String] = []
+    for paragraph in text.components(separatedBy: "\n") {
+      var line = ""
+      for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
+        if !line.isEmpty && line.count + 1 + word.count > width {
+          lines.append(line)
+          line = String(word)
+        } else {
+          line = line.isEmpty ? String(word) : line + " " + word
+        }
+      }
+      lines.append(line)
+    }
+    return lines
   }
 
   /// Every declaration whose name or text mentions `word` (case-insensitive).

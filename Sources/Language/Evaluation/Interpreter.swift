@@ -97,6 +97,12 @@ public final class Interpreter: @unchecked Sendable {
   }
   var builtinGlobalCount = 0
 
+  /// Marks every name bound so far as part of the environment (builtins, modules), so
+  /// `userGlobalNames` (and the REPL's `:vars`) lists only what the user defined.
+  public func sealBuiltins() {
+    builtinGlobalCount = globals.names.count
+  }
+
   // MARK: - Running code
 
   /// Parses a script into top-level statements.

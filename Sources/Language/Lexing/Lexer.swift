@@ -195,7 +195,11 @@ struct Lexer {
         pos += 1
         continue
       }
-      guard pos + 1 < end else { continue }
+      guard pos + 1 < end else {
+        throw LanguageError(
+          .syntax, "unterminated string: expected a closing '\"' after the final '\\'",
+          span: span(open, end))
+      }
       let e = bytes[pos + 1]
       switch e {
       case UInt8(ascii: "n"): buffer.append(0x0A)

@@ -11,6 +11,18 @@ struct Parser {
   private let source: Source
   /// Interpolations are parsed by a nested parser whose end is not the end of input.
   private let isNested: Bool
+  /// Current nesting of expressions and blocks; bounded so that no input can overflow
+  /// the stack of the parser, the compiler or the evaluator.
+  private var depth = 0
+  static let maxDepth = 600
+
+  private mutating func enter() throws(LanguageError) {
+    depth += 1
+    if depth > Self.maxDepth {
+      throw LanguageError(
+        .syntax, "expression nested deeper than \(Self.maxDepth) levels", span: span(current))
+    }
+  }
 
   init(source: Source) throws(LanguageError) {
     var lexer = Lexer(source: source)
@@ -228,6 +240,8 @@ struct Parser {
   }
 
   private mutating func block() throws(LanguageError) -> [Stmt] {
+    try enter()
+    defer { depth -= 1 }
     guard isOp("{") else { throw error("'{' to start a block") }
     index += 1
     var out: [Stmt] = []
@@ -291,7 +305,11 @@ struct Parser {
 
   // MARK: - Expressions
 
-  mutating func expression() throws(LanguageError) -> Expr { try pipe() }
+  mutating func expression() throws(LanguageError) -> Expr {
+    try enter()
+    defer { depth -= 1 }
+    return try pipe()
+  }
 
   private mutating func binaryRHS() throws(LanguageError) {
     skipNewlines()
@@ -337,6 +355,8 @@ struct Parser {
   }
 
   private mutating func notExpr() throws(LanguageError) -> Expr {
+    try enter()
+    defer { depth -= 1 }
     if isKeyword(.not) {
       let t = advance()
       let e = try notExpr()
@@ -427,6 +447,8 @@ struct Parser {
   }
 
   private mutating func unary() throws(LanguageError) -> Expr {
+    try enter()
+    defer { depth -= 1 }
     if isOp("-") {
       let t = advance()
       let e = try unary()
