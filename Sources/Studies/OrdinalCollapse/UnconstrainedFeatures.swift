@@ -29,7 +29,7 @@ extension ONC {
     /// 1 ≤ maxIterations ≤ 10⁶.
     public init(
       loss: CumulativeLink, classCounts: [Int], dimension: Int, lambdaH: Double,
-      lambdaW: Double, restarts: Int = 4, gradientTolerance: Double = 1e-10,
+      lambdaW: Double, restarts: Int = 4, gradientTolerance: Double = 1e-9,
       maxIterations: Int = 20_000, initScale: Double = 1, seed: UInt64 = 1
     ) throws {
       let op = "onc.ufm"
@@ -118,7 +118,7 @@ extension ONC {
   /// The optimiser works on gᵢ = hᵢ/√N and w, with gradients
   /// ∂L/∂gᵢ = ℓ′(zᵢ; yᵢ) w/√N + λ_h gᵢ and ∂L/∂w = Σᵢ ℓ′(zᵢ; yᵢ) gᵢ/√N + λ_w w:
   /// this scaling gives the H and w blocks of the Hessian the same order, which a
-  /// 1/N-scaled H block would not. At a gradient tolerance of 1e-10 the class-mean
+  /// 1/N-scaled H block would not. At the default gradient tolerance 1e-9 the class-mean
   /// latents and |w| agree with `solveState` to ~1e-7 away from the transition.
   /// - Throws: `nonFinite` if the objective is not finite at a start (cloglog latents
   ///   beyond ~700); `cancelled`. Progress counts finished starts.
