@@ -97,33 +97,31 @@ extension ONC {
       }
     }
 
-    /// The hidden layers' pre-activations A_k and activations H_k (N × n_k), k = 1…L.
-    func forward(_ x: Matrix) throws -> (pre: [Matrix], post: [Matrix]) {
-      var pre: [Matrix] = []
+    /// The hidden-layer activations H_k = φ(H_{k−1} W_kᵀ + 1 c_kᵀ) (N × n_k), k = 1…L.
+    /// Both activations' derivatives are functions of H_k alone (1 − H² for tanh,
+    /// [H > 0] for ReLU), so the pre-activations are not kept.
+    func forward(_ x: Matrix) throws -> [Matrix] {
       var post: [Matrix] = []
       var h = x
       for k in 0..<(widths.count - 1) {
-        var a = try BLAS.gemm(h, layerWeights(k), transB: true)
+        var a = try BLAS.gemm(h, layerWeights(k), transB: true).elements
         let width = widths[k + 1]
-        let bo = biasOffsets[k]
-        let act = activation
-        let rows = a.rows
-        a.elements.withUnsafeMutableBufferPointer { av in
-          for i in 0..<rows { for j in 0..<width { av[i * width + j] += parameters[bo + j] } }
-        }
-        let out = Matrix(rows: a.rows, cols: width) { o in
-          a.elements.withUnsafeBufferPointer { av in
-            switch act {
-            case .tanh: for i in 0..<av.count { o[i] = Foundation.tanh(av[i]) }
-            case .relu: for i in 0..<av.count { o[i] = max(av[i], 0) }
+        let bias = Array(parameters[biasOffsets[k]..<(biasOffsets[k] + width)])
+        let rows = h.rows
+        let tanh = activation == .tanh
+        a.withUnsafeMutableBufferPointer { av in
+          for i in 0..<rows {
+            for j in 0..<width {
+              let v = av[i * width + j] + bias[j]
+              av[i * width + j] = tanh ? Foundation.tanh(v) : max(v, 0)
             }
           }
         }
-        pre.append(a)
+        let out = try Matrix(rows: rows, cols: width, elements: a)
         post.append(out)
         h = out
       }
-      return (pre, post)
+      return post
     }
 
     /// The objective (1/N) Σᵢ ℓ(zᵢ; yᵢ) + (λ/2)|parameters except θ|², its gradient by
@@ -133,7 +131,7 @@ extension ONC {
     /// then ∂L/∂θ_j = (j = 1 ? 1 : e^{θ_j}) Σ_{m ≥ j} ∂L/∂b_m), the data loss, the
     /// features H_L and the latents z.
     func evaluate(_ data: OrdinalData, weightDecay: Double) throws -> Evaluation {
-      let (pre, post) = try forward(data.inputs)
+      let post = try forward(data.inputs)
       let features = post[post.count - 1]
       let w = head
       let z = try BLAS.gemv(features, w)
@@ -166,19 +164,23 @@ extension ONC {
       let gw = try BLAS.gemv(features, dzVector, transpose: true)
       for j in 0..<w.count { gradient[headOffset + j] += gw[j] }
       let lastWidth = widths[widths.count - 1]
-      var delta = Matrix(rows: n, cols: lastWidth) { out in
-        for i in 0..<n { for j in 0..<lastWidth { out[i * lastWidth + j] = dz[i] * w[j] } }
-      }
+      var delta = [Double](repeating: 0, count: n * lastWidth)
+      for i in 0..<n { for j in 0..<lastWidth { delta[i * lastWidth + j] = dz[i] * w[j] } }
       for k in stride(from: widths.count - 2, through: 0, by: -1) {
-        applyDerivative(&delta, pre[k], post[k])
-        let below = k == 0 ? data.inputs : post[k - 1]
-        let gW = try BLAS.gemm(delta, below, transA: true)
-        let wo = weightOffsets[k]
-        for i in 0..<gW.count { gradient[wo + i] += gW.elements[i] }
         let width = widths[k + 1]
+        applyDerivative(&delta, post[k])
         let bo = biasOffsets[k]
-        for i in 0..<n { for j in 0..<width { gradient[bo + j] += delta.elements[i * width + j] } }
-        if k > 0 { delta = try BLAS.gemm(delta, layerWeights(k)) }
+        delta.withUnsafeBufferPointer { dv in
+          gradient.withUnsafeMutableBufferPointer { gv in
+            for i in 0..<n { for j in 0..<width { gv[bo + j] += dv[i * width + j] } }
+          }
+        }
+        let deltaMatrix = try Matrix(rows: n, cols: width, elements: delta)
+        let below = k == 0 ? data.inputs : post[k - 1]
+        let gW = try BLAS.gemm(deltaMatrix, below, transA: true).elements
+        let wo = weightOffsets[k]
+        for i in 0..<gW.count { gradient[wo + i] += gW[i] }
+        if k > 0 { delta = try BLAS.gemm(deltaMatrix, layerWeights(k)).elements }
       }
       if learnThresholds {
         var suffix = 0.0
@@ -193,18 +195,15 @@ extension ONC {
         gradient: gradient, features: features, latents: z, thresholds: b)
     }
 
-    /// Δ ← Δ ⊙ φ′(A), with φ′ from the activation H = φ(A) for tanh (1 − H²).
-    func applyDerivative(_ delta: inout Matrix, _ a: Matrix, _ h: Matrix) {
+    /// Δ ← Δ ⊙ φ′(A), with φ′ from the activation H = φ(A): 1 − H² for tanh, [H > 0]
+    /// for ReLU (the derivative at A = 0 is taken as 0).
+    func applyDerivative(_ delta: inout [Double], _ h: Matrix) {
       let act = activation
-      delta.elements.withUnsafeMutableBufferPointer { d in
-        switch act {
-        case .tanh:
-          h.elements.withUnsafeBufferPointer { hv in
-            for i in 0..<d.count { d[i] *= 1 - hv[i] * hv[i] }
-          }
-        case .relu:
-          a.elements.withUnsafeBufferPointer { av in
-            for i in 0..<d.count where av[i] <= 0 { d[i] = 0 }
+      delta.withUnsafeMutableBufferPointer { d in
+        h.elements.withUnsafeBufferPointer { hv in
+          switch act {
+          case .tanh: for i in 0..<d.count { d[i] *= 1 - hv[i] * hv[i] }
+          case .relu: for i in 0..<d.count { d[i] = hv[i] > 0 ? d[i] : 0 }
           }
         }
       }
