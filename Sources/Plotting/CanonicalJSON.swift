@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 extension Figure {
   /// The figure as canonical JSON: object keys sorted, no insignificant whitespace, numbers
@@ -14,6 +15,18 @@ extension Figure {
     var out = ""
     tree.write(to: &out)
     return out
+  }
+
+  /// The SHA-256 (hex) of the canonical JSON with every number rounded to 9 significant
+  /// digits: the figure's identity for notebooks. Nine digits are far below anything a
+  /// plot can show, yet last-bit differences between builds and CPUs (vector kernels,
+  /// BLAS) do not change the hash, so `replica check` compares what the figure shows.
+  public func specHash() -> String {
+    let data = try! Self.encoder.encode(self)
+    let tree = try! JSONDecoder().decode(JSONValue.self, from: data)
+    var out = ""
+    tree.write(to: &out, significantDigits: 9)
+    return SHA256.hex(out)
   }
 
   /// Reads a figure from `canonicalJSON()` output (or any JSON of the same shape).
@@ -69,17 +82,22 @@ indirect enum JSONValue: Decodable {
     }
   }
 
-  func write(to out: inout String) {
+  func write(to out: inout String, significantDigits: Int? = nil) {
     switch self {
     case .null: out += "null"
     case .bool(let b): out += b ? "true" : "false"
-    case .number(let n): out += Self.format(n)
+    case .number(let n):
+      if let digits = significantDigits {
+        out += n == 0 ? "0" : String(format: "%.\(digits)g", n)
+      } else {
+        out += Self.format(n)
+      }
     case .string(let s): Self.quote(s, into: &out)
     case .array(let a):
       out += "["
       for (k, v) in a.enumerated() {
         if k > 0 { out += "," }
-        v.write(to: &out)
+        v.write(to: &out, significantDigits: significantDigits)
       }
       out += "]"
     case .object(let o):
@@ -88,7 +106,7 @@ indirect enum JSONValue: Decodable {
         if k > 0 { out += "," }
         Self.quote(key, into: &out)
         out += ":"
-        o[key]!.write(to: &out)
+        o[key]!.write(to: &out, significantDigits: significantDigits)
       }
       out += "}"
     }

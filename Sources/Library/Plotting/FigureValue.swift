@@ -10,8 +10,8 @@ final class FigureBox: @unchecked Sendable {
   var figure: Figure
   init(_ figure: Figure) { self.figure = figure }
 
-  /// SHA-256 of the canonical JSON of the spec: what notebooks record and compare.
-  var specHash: String { SHA256.hex(figure.canonicalJSON()) }
+  /// The figure's spec hash (`Figure.specHash`): what notebooks record and compare.
+  var specHash: String { figure.specHash() }
 }
 
 final class FigureValue: HostObject, @unchecked Sendable {

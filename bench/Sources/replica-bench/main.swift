@@ -6,6 +6,7 @@
 //   replica-bench data [--generate]   CSV loading (DataBench, driven by bench/data.sh)
 //   replica-bench dam                 the DAM simulation (DAMBench, driven by bench/dam.sh)
 //   replica-bench rsa                 Lyapunov exponents of iterated attention (bench/rsa.sh)
+//   replica-bench onc                 UFM optimisation and MLP training (bench/onc.sh)
 //
 // Lines starting with `#` are notes (library versions, checksums), not timings.
 
@@ -103,6 +104,9 @@ case "dam":
   exit(0)
 case "rsa":
   RSABench.run()
+  exit(0)
+case "onc":
+  ONCBench.run()
   exit(0)
 default: break
 }
