@@ -90,6 +90,8 @@ final class CompiledFunction {
   let parameterTargets: ContiguousArray<LocalRef>
   let slotCount: Int
   let cellCount: Int
+  /// How many cells a function made from this code closes over.
+  let capturesCount: Int
   /// The body, unpacked from `FunctionBody` so a call reads a stored closure
   /// instead of copying it out of an enum payload; the closure of the other kind
   /// is a constant that is never called.
@@ -101,8 +103,8 @@ final class CompiledFunction {
 
   init(
     name: String, parameterNames: [String], parameterDefaults: [EvalRef?],
-    parameterTargets: [LocalRef], slotCount: Int, cellCount: Int, body: FunctionBody,
-    span: SourceSpan
+    parameterTargets: [LocalRef], slotCount: Int, cellCount: Int, capturesCount: Int,
+    body: FunctionBody, span: SourceSpan
   ) {
     self.name = name
     self.parameterNames = parameterNames
@@ -111,6 +113,7 @@ final class CompiledFunction {
     self.parameterTargets = ContiguousArray(parameterTargets)
     self.slotCount = slotCount
     self.cellCount = cellCount
+    self.capturesCount = capturesCount
     switch body {
     case .expression(let e):
       isExpressionBody = true
@@ -138,16 +141,19 @@ final class CompiledFunction {
     pool.deallocate()
   }
 
-  /// A frame with every slot nil, fresh cells and the given captures.
+  /// A frame for a call of `function` (whose code this is): every slot nil, fresh
+  /// cells, the function's captures.
   @inline(__always)
-  func acquireFrame(captures: [Cell]) -> Frame {
+  func acquireFrame(for function: Function) -> Frame {
     guard let frame = pool.pointee.head else {
-      return Frame.make(slotCount: slotCount, cellCount: cellCount, captures: captures)
+      return Frame.make(
+        slotCount: slotCount, cellCount: cellCount,
+        captures: capturesCount == 0 ? [] : function.captures)
     }
     let h = frame.head
     pool.pointee.head = h.pointee.nextFree.take()
     pool.pointee.count -= 1
-    if !captures.isEmpty { h.pointee.captures = captures }
+    if capturesCount != 0 { h.pointee.captures = function.captures }
     if cellCount != 0 { h.pointee.cells = Frame.freshCells(cellCount) }
     return frame
   }
@@ -157,10 +163,15 @@ final class CompiledFunction {
   func releaseFrame(_ frame: Frame) {
     let h = frame.head
     let s = frame.slots
-    for i in 0..<slotCount { s[i] = .nil }
+    for i in 0..<slotCount {
+      switch s[i] {
+      case .number, .bool, .nil: break
+      default: s[i] = .nil
+      }
+    }
     if case .nil = h.pointee.value {} else { h.pointee.value = .nil }
     if case .nil = h.pointee.returnValue {} else { h.pointee.returnValue = .nil }
-    if !h.pointee.captures.isEmpty { h.pointee.captures = [] }
+    if capturesCount != 0 { h.pointee.captures = [] }
     if cellCount != 0 { h.pointee.cells = [] }
     guard pool.pointee.count < FramePool.capacity else { return }
     h.pointee.nextFree = pool.pointee.head.take()

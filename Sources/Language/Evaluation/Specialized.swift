@@ -157,7 +157,9 @@ struct GlobalRead: OperandReader {
   let box: GlobalBox
   let name: String
   let span: SourceSpan
-  let interpreter: Interpreter
+  /// For the error message only; unowned so compiled code does not keep its
+  /// interpreter alive.
+  unowned let interpreter: Interpreter
   static var isPure: Bool { true }
   @inline(__always) func read(_ f: Frame) throws(LanguageError) -> Value {
     if let v = box.pointer.pointee { return v }
