@@ -23,23 +23,49 @@ final class CallStack {
     state.deallocate()
   }
 
+  /// Calls user function `function` (whose code is `code`, taking at least one
+  /// parameter) with one argument.
+  @inline(__always)
+  func call(
+    _ function: Function, _ code: CompiledFunction, _ x0: consuming Value, span: SourceSpan?
+  ) throws(LanguageError) -> Value {
+    let frame = code.acquireFrame(for: function)
+    code.bindFresh(0, x0, in: frame)
+    return try invoke(code, frame: frame, supplied: 1, function: function, span: span)
+  }
+
+  /// Calls user function `function` (whose code is `code`, taking at least two
+  /// parameters) with two arguments.
+  @inline(__always)
+  func call(
+    _ function: Function, _ code: CompiledFunction, _ x0: consuming Value,
+    _ x1: consuming Value, span: SourceSpan?
+  ) throws(LanguageError) -> Value {
+    let frame = code.acquireFrame(for: function)
+    code.bindFresh(0, x0, in: frame)
+    code.bindFresh(1, x1, in: frame)
+    return try invoke(code, frame: frame, supplied: 2, function: function, span: span)
+  }
+
   /// Runs a user function whose first `supplied` parameters are already in `frame`.
   @inline(__always)
   func invoke(
-    _ code: CompiledFunction, frame: Frame, supplied: Int, function: Function, span: SourceSpan?
+    _ code: CompiledFunction, frame: consuming Frame, supplied: Int, function: Function,
+    span: SourceSpan?
   ) throws(LanguageError) -> Value {
     if supplied < code.parameterCount {
       var mask = [Bool](repeating: false, count: code.parameterCount)
       for i in 0..<supplied { mask[i] = true }
-      return try invoke(code, frame: frame, suppliedMask: mask, function: function, span: span)
+      return try invoke(
+        code, frame: consume frame, suppliedMask: mask, function: function, span: span)
     }
-    return try run(code, frame, function, span)
+    return try run(code, consume frame, function, span)
   }
 
   /// Fills the parameters not given (`false` in `suppliedMask`) from their defaults,
   /// in order, then runs the call; a missing parameter without default is an error.
   func invoke(
-    _ code: CompiledFunction, frame: Frame, suppliedMask: [Bool], function: Function,
+    _ code: CompiledFunction, frame: consuming Frame, suppliedMask: [Bool], function: Function,
     span: SourceSpan?
   ) throws(LanguageError) -> Value {
     for (i, given) in suppliedMask.enumerated() where !given {
@@ -50,14 +76,15 @@ final class CallStack {
       }
       code.bind(i, try d.run(frame), in: frame)
     }
-    return try run(code, frame, function, span)
+    return try run(code, consume frame, function, span)
   }
 
   /// Runs a bound frame: depth and stack guard, cancellation every 256th call, the
   /// body, the call trace on error; the frame goes back to the function's pool.
   @inline(__always)
   func run(
-    _ code: CompiledFunction, _ frame: Frame, _ function: Function, _ span: SourceSpan?
+    _ code: CompiledFunction, _ frame: consuming Frame, _ function: Function,
+    _ span: SourceSpan?
   ) throws(LanguageError) -> Value {
     let c = state
     c.pointee.depth += 1
@@ -81,7 +108,7 @@ final class CallStack {
     } catch {
       throw Self.traced(error, function, span)
     }
-    code.releaseFrame(frame)
+    code.releaseFrame(consume frame)
     return result
   }
 

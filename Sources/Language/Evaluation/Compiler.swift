@@ -964,8 +964,10 @@ final class Compiler {
   }
 
   /// A call with positional arguments only. A user function taking at least that
-  /// many parameters gets a frame from its pool and the arguments straight into
-  /// their slots; one and two arguments (the common shapes) have their own closures.
+  /// many parameters gets a frame from its pool and the arguments moved straight
+  /// into their slots; one and two arguments (the common shapes) have their own
+  /// closures. A pure callee (a name or constant) is read as a function without
+  /// copying its `Value`; it is read again as a value only when it is not one.
   private func positionalCall<C: OperandReader>(
     _ callee: C, _ evals: [EvalRef], _ spans: [SourceSpan], _ span: SourceSpan
   ) -> Eval {
@@ -975,12 +977,18 @@ final class Compiler {
     case 1:
       let a0 = evals[0].run
       return { f throws(LanguageError) in
+        if C.isPure, let fn = callee.function(f) {
+          let x0 = try a0(f)
+          if let code = fn.code, code.parameterCount >= 1 {
+            return try calls.call(fn, code, x0, span: span)
+          }
+          return try interp.callGeneral(
+            .function(fn), positional: [x0], positionalSpans: spans, keywords: [], span: span)
+        }
         let fv = try callee.read(f)
         let x0 = try a0(f)
         if case .function(let fn) = fv, let code = fn.code, code.parameterCount >= 1 {
-          let frame = code.acquireFrame(for: fn)
-          code.bind(0, x0, in: frame)
-          return try calls.invoke(code, frame: frame, supplied: 1, function: fn, span: span)
+          return try calls.call(fn, code, x0, span: span)
         }
         return try interp.callGeneral(
           fv, positional: [x0], positionalSpans: spans, keywords: [], span: span)
@@ -989,14 +997,21 @@ final class Compiler {
       let a0 = evals[0].run
       let a1 = evals[1].run
       return { f throws(LanguageError) in
+        if C.isPure, let fn = callee.function(f) {
+          let x0 = try a0(f)
+          let x1 = try a1(f)
+          if let code = fn.code, code.parameterCount >= 2 {
+            return try calls.call(fn, code, x0, x1, span: span)
+          }
+          return try interp.callGeneral(
+            .function(fn), positional: [x0, x1], positionalSpans: spans, keywords: [],
+            span: span)
+        }
         let fv = try callee.read(f)
         let x0 = try a0(f)
         let x1 = try a1(f)
         if case .function(let fn) = fv, let code = fn.code, code.parameterCount >= 2 {
-          let frame = code.acquireFrame(for: fn)
-          code.bind(0, x0, in: frame)
-          code.bind(1, x1, in: frame)
-          return try calls.invoke(code, frame: frame, supplied: 2, function: fn, span: span)
+          return try calls.call(fn, code, x0, x1, span: span)
         }
         return try interp.callGeneral(
           fv, positional: [x0, x1], positionalSpans: spans, keywords: [], span: span)
@@ -1010,7 +1025,7 @@ final class Compiler {
         for e in evals { values.append(try e.run(f)) }
         if case .function(let fn) = fv, let code = fn.code, code.parameterCount >= n {
           let frame = code.acquireFrame(for: fn)
-          for (i, v) in values.enumerated() { code.bind(i, v, in: frame) }
+          for (i, v) in values.enumerated() { code.bindFresh(i, v, in: frame) }
           return try calls.invoke(code, frame: frame, supplied: n, function: fn, span: span)
         }
         return try interp.callGeneral(

@@ -4,8 +4,9 @@ struct FrameHeader {
   var captures: [Cell]
   var value: Value = .nil
   var returnValue: Value = .nil
-  /// The next frame in its function's pool of finished frames.
-  var nextFree: Frame?
+  /// The next frame in its function's pool of finished frames; the pool owns the
+  /// frames it links (one retain each, taken back when a frame leaves the pool).
+  var nextFree: Unmanaged<Frame>?
 }
 
 /// The activation record of one call (or of one top-level statement): one
@@ -58,7 +59,8 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
 /// allocate. Frames never escape a call (closures capture cells, not frames), so a
 /// frame is free again as soon as its call returns.
 struct FramePool {
-  var head: Frame?
+  /// Owned (+1) by the pool, see `FrameHeader.nextFree`.
+  var head: Unmanaged<Frame>?
   var count = 0
 
   /// At most this many idle frames per function; deeper recursion allocates.
@@ -130,12 +132,11 @@ final class CompiledFunction {
   }
 
   deinit {
-    // Unlink iteratively so a long pool does not release recursively.
     var next = pool.pointee.head
     pool.pointee.head = nil
-    while let f = next {
-      next = f.head.pointee.nextFree
-      f.head.pointee.nextFree = nil
+    while let u = next {
+      next = u.takeUnretainedValue().head.pointee.nextFree
+      u.release()
     }
     pool.deinitialize(count: 1)
     pool.deallocate()
@@ -145,13 +146,15 @@ final class CompiledFunction {
   /// cells, the function's captures.
   @inline(__always)
   func acquireFrame(for function: Function) -> Frame {
-    guard let frame = pool.pointee.head else {
+    guard let u = pool.pointee.head else {
       return Frame.make(
         slotCount: slotCount, cellCount: cellCount,
         captures: capturesCount == 0 ? [] : function.captures)
     }
+    let frame = u.takeRetainedValue()
     let h = frame.head
-    pool.pointee.head = h.pointee.nextFree.take()
+    pool.pointee.head = h.pointee.nextFree
+    h.pointee.nextFree = nil
     pool.pointee.count -= 1
     if capturesCount != 0 { h.pointee.captures = function.captures }
     if cellCount != 0 { h.pointee.cells = Frame.freshCells(cellCount) }
@@ -160,7 +163,7 @@ final class CompiledFunction {
 
   /// Returns the frame of a call that has finished; its values are released now.
   @inline(__always)
-  func releaseFrame(_ frame: Frame) {
+  func releaseFrame(_ frame: consuming Frame) {
     let h = frame.head
     let s = frame.slots
     for i in 0..<slotCount {
@@ -174,9 +177,19 @@ final class CompiledFunction {
     if capturesCount != 0 { h.pointee.captures = [] }
     if cellCount != 0 { h.pointee.cells = [] }
     guard pool.pointee.count < FramePool.capacity else { return }
-    h.pointee.nextFree = pool.pointee.head.take()
-    pool.pointee.head = frame
+    h.pointee.nextFree = pool.pointee.head
+    pool.pointee.head = Unmanaged.passRetained(consume frame)
     pool.pointee.count += 1
+  }
+
+  /// Stores argument `i` into its parameter's slot or cell of a frame just acquired
+  /// (whose slots are all nil, so the value is moved in without releasing one).
+  @inline(__always)
+  func bindFresh(_ i: Int, _ v: consuming Value, in frame: Frame) {
+    switch parameterTargets[i] {
+    case .slot(let s): (frame.slots + s).initialize(to: v)
+    case .cell(let c): frame.cells[c].value = v
+    }
   }
 
   /// Stores argument `i` into its parameter's slot or cell.
