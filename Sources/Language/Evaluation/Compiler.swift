@@ -131,7 +131,7 @@ final class Compiler {
       }
     case .global(let i):
       let box = interpreter.globals.boxes[i]
-      let interp = interpreter
+      unowned let interp = interpreter
       return { _ throws(LanguageError) in
         guard let v = box.pointer.pointee else { throw interp.unknownName(name, span) }
         box.pointer.pointee = .nil
@@ -325,7 +325,7 @@ final class Compiler {
       }
       let ev = try expr(e)
       let store = write(name)
-      let interp = interpreter
+      unowned let interp = interpreter
       return { f throws(LanguageError) in
         let v: Value
         if let o = interp.configuration.parameterOverrides[name] {
@@ -436,7 +436,7 @@ final class Compiler {
       let baseEval = try expr(base)
       let storeBase = try assignmentSink(base)
       let combine = op.map { Operators.binaryFunction($0) }
-      let interp = interpreter
+      unowned let interp = interpreter
       return { f throws(LanguageError) in
         var rhs = try value(f)
         var container = try baseEval(f)
@@ -686,7 +686,7 @@ final class Compiler {
       }
     case .member(let base, let name, let span):
       let b = try expr(base)
-      let interp = interpreter
+      unowned let interp = interpreter
       return { f throws(LanguageError) in
         try Members.get(try b(f), name, interp, span: span)
       }
@@ -931,7 +931,7 @@ final class Compiler {
     let labels = args.map(\.label)
     let spans: [SourceSpan] = args.map { $0.value.span }
     let labelSpans = args.map(\.labelSpan)
-    let interp = interpreter
+    unowned let interp = interpreter
     let hasLabels = labels.contains { $0 != nil }
     if !hasLabels {
       switch try operand(calleeExpr) {
@@ -964,22 +964,31 @@ final class Compiler {
   }
 
   /// A call with positional arguments only. A user function taking at least that
-  /// many parameters gets a frame from its pool and the arguments straight into
-  /// their slots; one and two arguments (the common shapes) have their own closures.
+  /// many parameters gets a frame from its pool and the arguments moved straight
+  /// into their slots; one and two arguments (the common shapes) have their own
+  /// closures. A pure callee (a name or constant) is read as a function without
+  /// copying its `Value`; it is read again as a value only when it is not one.
   private func positionalCall<C: OperandReader>(
     _ callee: C, _ evals: [EvalRef], _ spans: [SourceSpan], _ span: SourceSpan
   ) -> Eval {
-    let interp = interpreter
+    unowned let interp = interpreter
+    let calls = interpreter.callStack
     switch evals.count {
     case 1:
       let a0 = evals[0].run
       return { f throws(LanguageError) in
+        if C.isPure, let fn = callee.function(f) {
+          let x0 = try a0(f)
+          if let code = fn.code, code.parameterCount >= 1 {
+            return try calls.call(fn, code, x0, span: span)
+          }
+          return try interp.callGeneral(
+            .function(fn), positional: [x0], positionalSpans: spans, keywords: [], span: span)
+        }
         let fv = try callee.read(f)
         let x0 = try a0(f)
         if case .function(let fn) = fv, let code = fn.code, code.parameterCount >= 1 {
-          let frame = code.acquireFrame(captures: fn.captures)
-          code.bind(0, x0, in: frame)
-          return try interp.invoke(code, frame: frame, supplied: 1, function: fn, span: span)
+          return try calls.call(fn, code, x0, span: span)
         }
         return try interp.callGeneral(
           fv, positional: [x0], positionalSpans: spans, keywords: [], span: span)
@@ -988,14 +997,21 @@ final class Compiler {
       let a0 = evals[0].run
       let a1 = evals[1].run
       return { f throws(LanguageError) in
+        if C.isPure, let fn = callee.function(f) {
+          let x0 = try a0(f)
+          let x1 = try a1(f)
+          if let code = fn.code, code.parameterCount >= 2 {
+            return try calls.call(fn, code, x0, x1, span: span)
+          }
+          return try interp.callGeneral(
+            .function(fn), positional: [x0, x1], positionalSpans: spans, keywords: [],
+            span: span)
+        }
         let fv = try callee.read(f)
         let x0 = try a0(f)
         let x1 = try a1(f)
         if case .function(let fn) = fv, let code = fn.code, code.parameterCount >= 2 {
-          let frame = code.acquireFrame(captures: fn.captures)
-          code.bind(0, x0, in: frame)
-          code.bind(1, x1, in: frame)
-          return try interp.invoke(code, frame: frame, supplied: 2, function: fn, span: span)
+          return try calls.call(fn, code, x0, x1, span: span)
         }
         return try interp.callGeneral(
           fv, positional: [x0, x1], positionalSpans: spans, keywords: [], span: span)
@@ -1008,9 +1024,9 @@ final class Compiler {
         values.reserveCapacity(n)
         for e in evals { values.append(try e.run(f)) }
         if case .function(let fn) = fv, let code = fn.code, code.parameterCount >= n {
-          let frame = code.acquireFrame(captures: fn.captures)
-          for (i, v) in values.enumerated() { code.bind(i, v, in: frame) }
-          return try interp.invoke(code, frame: frame, supplied: n, function: fn, span: span)
+          let frame = code.acquireFrame(for: fn)
+          for (i, v) in values.enumerated() { code.bindFresh(i, v, in: frame) }
+          return try calls.invoke(code, frame: frame, supplied: n, function: fn, span: span)
         }
         return try interp.callGeneral(
           fv, positional: values, positionalSpans: spans, keywords: [], span: span)
@@ -1053,11 +1069,11 @@ final class Compiler {
     } else {
       body = .statements(try block(decl.body))
     }
+    let sources = inner.captureSources
     let code = CompiledFunction(
       name: name, parameterNames: decl.parameters.map(\.name), parameterDefaults: defaults,
-      parameterTargets: targets, slotCount: slots, cellCount: cells, body: body,
-      span: decl.span)
-    let sources = inner.captureSources
+      parameterTargets: targets, slotCount: slots, cellCount: cells,
+      capturesCount: sources.count, body: body, span: decl.span)
     scope = outer
     return { f throws(LanguageError) in
       var caps: [Cell] = []

@@ -4,8 +4,9 @@ struct FrameHeader {
   var captures: [Cell]
   var value: Value = .nil
   var returnValue: Value = .nil
-  /// The next frame in its function's pool of finished frames.
-  var nextFree: Frame?
+  /// The next frame in its function's pool of finished frames; the pool owns the
+  /// frames it links (one retain each, taken back when a frame leaves the pool).
+  var nextFree: Unmanaged<Frame>?
 }
 
 /// The activation record of one call (or of one top-level statement): one
@@ -58,7 +59,8 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
 /// allocate. Frames never escape a call (closures capture cells, not frames), so a
 /// frame is free again as soon as its call returns.
 struct FramePool {
-  var head: Frame?
+  /// Owned (+1) by the pool, see `FrameHeader.nextFree`.
+  var head: Unmanaged<Frame>?
   var count = 0
 
   /// At most this many idle frames per function; deeper recursion allocates.
@@ -90,6 +92,8 @@ final class CompiledFunction {
   let parameterTargets: ContiguousArray<LocalRef>
   let slotCount: Int
   let cellCount: Int
+  /// How many cells a function made from this code closes over.
+  let capturesCount: Int
   /// The body, unpacked from `FunctionBody` so a call reads a stored closure
   /// instead of copying it out of an enum payload; the closure of the other kind
   /// is a constant that is never called.
@@ -101,8 +105,8 @@ final class CompiledFunction {
 
   init(
     name: String, parameterNames: [String], parameterDefaults: [EvalRef?],
-    parameterTargets: [LocalRef], slotCount: Int, cellCount: Int, body: FunctionBody,
-    span: SourceSpan
+    parameterTargets: [LocalRef], slotCount: Int, cellCount: Int, capturesCount: Int,
+    body: FunctionBody, span: SourceSpan
   ) {
     self.name = name
     self.parameterNames = parameterNames
@@ -111,6 +115,7 @@ final class CompiledFunction {
     self.parameterTargets = ContiguousArray(parameterTargets)
     self.slotCount = slotCount
     self.cellCount = cellCount
+    self.capturesCount = capturesCount
     switch body {
     case .expression(let e):
       isExpressionBody = true
@@ -127,45 +132,64 @@ final class CompiledFunction {
   }
 
   deinit {
-    // Unlink iteratively so a long pool does not release recursively.
     var next = pool.pointee.head
     pool.pointee.head = nil
-    while let f = next {
-      next = f.head.pointee.nextFree
-      f.head.pointee.nextFree = nil
+    while let u = next {
+      next = u.takeUnretainedValue().head.pointee.nextFree
+      u.release()
     }
     pool.deinitialize(count: 1)
     pool.deallocate()
   }
 
-  /// A frame with every slot nil, fresh cells and the given captures.
+  /// A frame for a call of `function` (whose code this is): every slot nil, fresh
+  /// cells, the function's captures.
   @inline(__always)
-  func acquireFrame(captures: [Cell]) -> Frame {
-    guard let frame = pool.pointee.head else {
-      return Frame.make(slotCount: slotCount, cellCount: cellCount, captures: captures)
+  func acquireFrame(for function: Function) -> Frame {
+    guard let u = pool.pointee.head else {
+      return Frame.make(
+        slotCount: slotCount, cellCount: cellCount,
+        captures: capturesCount == 0 ? [] : function.captures)
     }
+    let frame = u.takeRetainedValue()
     let h = frame.head
-    pool.pointee.head = h.pointee.nextFree.take()
+    pool.pointee.head = h.pointee.nextFree
+    h.pointee.nextFree = nil
     pool.pointee.count -= 1
-    if !captures.isEmpty { h.pointee.captures = captures }
+    if capturesCount != 0 { h.pointee.captures = function.captures }
     if cellCount != 0 { h.pointee.cells = Frame.freshCells(cellCount) }
     return frame
   }
 
   /// Returns the frame of a call that has finished; its values are released now.
   @inline(__always)
-  func releaseFrame(_ frame: Frame) {
+  func releaseFrame(_ frame: consuming Frame) {
     let h = frame.head
     let s = frame.slots
-    for i in 0..<slotCount { s[i] = .nil }
+    for i in 0..<slotCount {
+      switch s[i] {
+      case .number, .bool, .nil: break
+      default: s[i] = .nil
+      }
+    }
     if case .nil = h.pointee.value {} else { h.pointee.value = .nil }
     if case .nil = h.pointee.returnValue {} else { h.pointee.returnValue = .nil }
-    if !h.pointee.captures.isEmpty { h.pointee.captures = [] }
+    if capturesCount != 0 { h.pointee.captures = [] }
     if cellCount != 0 { h.pointee.cells = [] }
     guard pool.pointee.count < FramePool.capacity else { return }
-    h.pointee.nextFree = pool.pointee.head.take()
-    pool.pointee.head = frame
+    h.pointee.nextFree = pool.pointee.head
+    pool.pointee.head = Unmanaged.passRetained(consume frame)
     pool.pointee.count += 1
+  }
+
+  /// Stores argument `i` into its parameter's slot or cell of a frame just acquired
+  /// (whose slots are all nil, so the value is moved in without releasing one).
+  @inline(__always)
+  func bindFresh(_ i: Int, _ v: consuming Value, in frame: Frame) {
+    switch parameterTargets[i] {
+    case .slot(let s): (frame.slots + s).initialize(to: v)
+    case .cell(let c): frame.cells[c].value = v
+    }
   }
 
   /// Stores argument `i` into its parameter's slot or cell.

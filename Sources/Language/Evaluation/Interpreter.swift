@@ -42,26 +42,18 @@ public final class Interpreter: @unchecked Sendable {
   public var libraryState: [String: AnyObject] = [:]
   /// Start time of `tic()`.
   public var stopwatch: Double?
-  /// Call depth, call count and stack limit, behind a pointer so the per-call
-  /// bookkeeping has no exclusivity checks.
-  private let calls: UnsafeMutablePointer<CallState>
+  /// Call depth, call count and stack limit, shared with compiled call sites.
+  let callStack: CallStack
   /// Cached from the configuration: polled on loops and every 256th call.
   public let cancellation: Cancellation
-  private let maxCallDepth: Int
 
   public init(configuration: HostConfiguration = HostConfiguration()) {
     self.configuration = configuration
     cancellation = configuration.cancellation
-    maxCallDepth = configuration.maxCallDepth
+    callStack = CallStack(
+      maxDepth: configuration.maxCallDepth, cancellation: configuration.cancellation)
     random = RandomGenerator(seed: configuration.seed)
-    calls = .allocate(capacity: 1)
-    calls.initialize(to: CallState())
     Builtins.registerCore(into: self)
-  }
-
-  deinit {
-    calls.deinitialize(count: 1)
-    calls.deallocate()
   }
 
   // MARK: - Definitions
@@ -120,8 +112,8 @@ public final class Interpreter: @unchecked Sendable {
     let compiler = Compiler(interpreter: self)
     let code = try compiler.compileTopLevel(statement.stmt)
     let frame = Frame.make(slotCount: 0, cellCount: 0, captures: [])
-    calls.pointee.depth = 0
-    calls.pointee.stackLimit = Self.currentStackLimit()
+    callStack.state.pointee.depth = 0
+    callStack.state.pointee.stackLimit = Self.currentStackLimit()
     _ = try code(frame)
     if statement.displaysValue {
       if case .nil = frame.value { return nil }
@@ -145,7 +137,7 @@ public final class Interpreter: @unchecked Sendable {
       let compiler = Compiler(interpreter: self)
       let code = try compiler.compileTopLevel(s.stmt)
       let frame = Frame.make(slotCount: 0, cellCount: 0, captures: [])
-      calls.pointee.stackLimit = Self.currentStackLimit()
+      callStack.state.pointee.stackLimit = Self.currentStackLimit()
       _ = try code(frame)
       last = frame.value
     }
@@ -184,7 +176,7 @@ public final class Interpreter: @unchecked Sendable {
           "\(fn.name) takes \(n) argument\(n == 1 ? "" : "s"), found \(positional.count)",
           span: span)
       }
-      let frame = code.acquireFrame(captures: fn.captures)
+      let frame = code.acquireFrame(for: fn)
       var supplied = [Bool](repeating: false, count: n)
       for (i, v) in positional.enumerated() {
         code.bind(i, v, in: frame)
@@ -205,80 +197,13 @@ public final class Interpreter: @unchecked Sendable {
         code.bind(i, k.value, in: frame)
         supplied[i] = true
       }
-      return try invoke(code, frame: frame, suppliedMask: supplied, function: fn, span: span)
+      return try callStack.invoke(
+        code, frame: frame, suppliedMask: supplied, function: fn, span: span)
     case .builtin(let b):
       return try callBuiltin(b, positional, positionalSpans, keywords, span)
     case .bound(let b, let receiver):
       return try callBuiltin(
         b, [receiver] + positional, (span.map { [$0] } ?? []) + positionalSpans, keywords, span)
-    }
-  }
-
-  /// Runs a user function whose first `supplied` parameters are already in `frame`.
-  @inline(__always)
-  func invoke(
-    _ code: CompiledFunction, frame: Frame, supplied: Int, function: Function, span: SourceSpan?
-  ) throws(LanguageError) -> Value {
-    if supplied < code.parameterNames.count {
-      var mask = [Bool](repeating: false, count: code.parameterNames.count)
-      for i in 0..<supplied { mask[i] = true }
-      return try invoke(code, frame: frame, suppliedMask: mask, function: function, span: span)
-    }
-    return try run(code, frame, function, span)
-  }
-
-  func invoke(
-    _ code: CompiledFunction, frame: Frame, suppliedMask: [Bool], function: Function,
-    span: SourceSpan?
-  ) throws(LanguageError) -> Value {
-    for (i, given) in suppliedMask.enumerated() where !given {
-      guard let d = code.parameterDefaults[i] else {
-        throw LanguageError(
-          .argument, "missing argument '\(code.parameterNames[i])' in call to \(function.name)",
-          span: span)
-      }
-      code.bind(i, try d.run(frame), in: frame)
-    }
-    return try run(code, frame, function, span)
-  }
-
-  /// Runs a bound frame: depth and stack guard, cancellation every 256th call, the
-  /// body, the call trace on error; the frame goes back to the function's pool.
-  private func run(
-    _ code: CompiledFunction, _ frame: Frame, _ function: Function, _ span: SourceSpan?
-  ) throws(LanguageError) -> Value {
-    let c = calls
-    c.pointee.depth += 1
-    defer { c.pointee.depth -= 1 }
-    if c.pointee.depth > maxCallDepth || Self.stackPointer() < c.pointee.stackLimit {
-      throw LanguageError(
-        .recursion,
-        "recursion depth exceeded (\(c.pointee.depth) nested calls) in \(function.name)",
-        span: span)
-    }
-    c.pointee.count &+= 1
-    if c.pointee.count & 0xFF == 0 && cancellation.isCancelled {
-      throw LanguageError(.interrupted, "interrupted", span: span)
-    }
-    do throws(LanguageError) {
-      let result: Value
-      if code.isExpressionBody {
-        result = try code.expressionBody(frame)
-      } else if case .returned = try code.statementBody(frame) {
-        result = frame.returnValue
-      } else {
-        result = frame.value
-      }
-      code.releaseFrame(frame)
-      return result
-    } catch {
-      var e = error
-      if e.kind != .interrupted && e.kind != .recursion && e.trace.count < 20 {
-        e.trace.append(TraceEntry(function: function.name, span: span))
-      } else if e.kind == .recursion && e.trace.isEmpty {
-        e.trace.append(TraceEntry(function: function.name, span: span))
-      }
-      throw e
     }
   }
 
@@ -306,11 +231,6 @@ public final class Interpreter: @unchecked Sendable {
 
   // MARK: - Stack guard
 
-  private static func stackPointer() -> UInt {
-    var marker: UInt8 = 0
-    return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
-  }
-
   /// The lowest safe stack address of this thread: 256 KiB above the guard page.
   private static func currentStackLimit() -> UInt {
     #if os(Linux)
@@ -323,7 +243,7 @@ public final class Interpreter: @unchecked Sendable {
       let low = UInt(bitPattern: addr)
       let margin = UInt(min(256 * 1024, size / 4))
       // The main thread's reported size may exceed the mapped stack; trust rlimit too.
-      let sp = stackPointer()
+      let sp = CallStack.stackPointer()
       var limit = low + margin
       var rl = rlimit()
       if getrlimit(__rlimit_resource_t(RLIMIT_STACK.rawValue), &rl) == 0, rl.rlim_cur != rlim_t.max
@@ -336,14 +256,6 @@ public final class Interpreter: @unchecked Sendable {
       return 0
     #endif
   }
-}
-
-/// Per-interpreter call bookkeeping (see `Interpreter.calls`).
-struct CallState {
-  var depth = 0
-  var count: UInt = 0
-  /// The lowest safe stack address of the running thread.
-  var stackLimit: UInt = 0
 }
 
 #if os(Linux)

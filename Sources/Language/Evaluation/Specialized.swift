@@ -141,6 +141,9 @@ protocol OperandReader {
   /// The operand when it is a number, read without copying a `Value` (pure readers
   /// only); nil otherwise.
   func number(_ f: Frame) -> Double?
+  /// The operand when it is a function, read without copying a `Value` (pure
+  /// readers only); nil otherwise.
+  func function(_ f: Frame) -> Function?
 }
 
 struct SlotRead: OperandReader {
@@ -151,13 +154,19 @@ struct SlotRead: OperandReader {
     if case .number(let x) = f.slots[index] { return x }
     return nil
   }
+  @inline(__always) func function(_ f: Frame) -> Function? {
+    if case .function(let fn) = f.slots[index] { return fn }
+    return nil
+  }
 }
 
 struct GlobalRead: OperandReader {
   let box: GlobalBox
   let name: String
   let span: SourceSpan
-  let interpreter: Interpreter
+  /// For the error message only; unowned so compiled code does not keep its
+  /// interpreter alive.
+  unowned let interpreter: Interpreter
   static var isPure: Bool { true }
   @inline(__always) func read(_ f: Frame) throws(LanguageError) -> Value {
     if let v = box.pointer.pointee { return v }
@@ -165,6 +174,10 @@ struct GlobalRead: OperandReader {
   }
   @inline(__always) func number(_ f: Frame) -> Double? {
     if case .number(let x)? = box.pointer.pointee { return x }
+    return nil
+  }
+  @inline(__always) func function(_ f: Frame) -> Function? {
+    if case .function(let fn)? = box.pointer.pointee { return fn }
     return nil
   }
 }
@@ -177,6 +190,10 @@ struct ConstantRead: OperandReader {
     if case .number(let x) = value { return x }
     return nil
   }
+  @inline(__always) func function(_ f: Frame) -> Function? {
+    if case .function(let fn) = value { return fn }
+    return nil
+  }
 }
 
 struct EvalRead: OperandReader {
@@ -184,6 +201,7 @@ struct EvalRead: OperandReader {
   static var isPure: Bool { false }
   @inline(__always) func read(_ f: Frame) throws(LanguageError) -> Value { try eval(f) }
   @inline(__always) func number(_ f: Frame) -> Double? { nil }
+  @inline(__always) func function(_ f: Frame) -> Function? { nil }
 }
 
 /// Builds a closure from two operands, specialised to their reader types. Results
