@@ -182,3 +182,21 @@ import Testing
     return p.terminationStatus
   }
 }
+
+/// The spec hash notebooks record must not change when the serialiser does: these values
+/// were recorded with the first implementation (Foundation's JSONEncoder and JSONDecoder).
+@Suite struct SpecHashStabilityTests {
+  @Test func theHashOfAFigureWithAwkwardValuesIsUnchanged() throws {
+    let interp = libraryInterpreter(OutputSink())
+    let v = try interp.evaluate(
+      """
+      f = figure(width=5, height=3)
+      plot([1e-300, 5e-324, -0.0, 1e300, 0.1, 1 / 3, 2^53, 2^53 + 2, -7], [1, nan, inf, -inf, 2, 3, 4, 5, 6], label="q\\"uo\\\\te /slash\\ttab\\nnl α β 😀 \\u{1}")
+      title("a/b \\u{7f} \\u{e9}")
+      text(0.5, 0.5, "x\\\\ y")
+      heatmap([1, 2; 3, 4], x=[0, 1], y=[0, 1])
+      f.hash
+      """)
+    #expect(Display.inline(v) == "\"2496c00873ff\"")
+  }
+}
