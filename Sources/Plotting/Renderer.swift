@@ -10,9 +10,11 @@ public enum Renderer {
   /// svg, eps). `dpi` sets the PNG pixel size (inches × dpi); vector formats ignore it.
   /// Returns the validation warnings. Throws `PlotError` for bad input, an unwritable path
   /// or a failed render.
-  public static func render(_ figure: Figure, to path: String, dpi: Double = 150) throws
-    -> [PlotWarning]
-  {
+  /// `canonicalJSON`, when given, must be `figure.canonicalJSON()` (a caller that hashed the
+  /// figure passes it so the serialisation is not done twice).
+  public static func render(
+    _ figure: Figure, to path: String, dpi: Double = 150, canonicalJSON: String? = nil
+  ) throws -> [PlotWarning] {
     let format = try OutputFormat(path: path)
     guard dpi.isFinite, (10...1200).contains(dpi) else {
       throw PlotError.invalidValue(
@@ -21,7 +23,7 @@ public enum Renderer {
     let warnings = try figure.validate()
     try OutputFormat.checkWritable(path)
     let child = try childExecutable()
-    let json = figure.canonicalJSON()
+    let json = canonicalJSON ?? figure.canonicalJSON()
     try lock.withLock {
       try run(child, arguments: [path, format.rawValue, "\(dpi)"], input: Data(json.utf8))
     }

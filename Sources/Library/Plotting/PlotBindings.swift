@@ -414,8 +414,9 @@ enum PlotBindings {
           span: pathSpan)
       }
     }
+    let json = box.figure.canonicalJSON()
     do {
-      for w in try Renderer.render(box.figure, to: path, dpi: dpi) {
+      for w in try Renderer.render(box.figure, to: path, dpi: dpi, canonicalJSON: json) {
         ctx.interpreter.configuration.warning(w.description)
       }
     } catch let e as PlotError {
@@ -428,7 +429,8 @@ enum PlotBindings {
     } catch {
       throw plotError(error, ctx.span)
     }
-    ctx.interpreter.configuration.output("figure: \(path) (sha256 \(box.specHash.prefix(12)))\n")
+    ctx.interpreter.configuration.output(
+      "figure: \(path) (sha256 \(SHA256.hex(json).prefix(12)))\n")
   }
 
   /// Method builtins: the receiver comes first.
