@@ -15,6 +15,7 @@ PACKAGES=(
   tmux                  # end-to-end REPL tests in a real terminal
   poppler-utils         # pdfinfo / pdftoppm in figure tests
   xvfb                  # the window path of show() under a virtual display
+  x11-utils             # xwininfo: the show() window test lists the windows on it
   python3-venv          # benchmarks' and cross-checks' own numpy
 )
 

@@ -9,20 +9,55 @@ enum PLplotBackend {
   /// cmap0 entries: 0 background, 1 axes and text, 15 the colour of the current primitive.
   private static let scratch: Int32 = 15
 
+  /// Where a render goes: a file in one of the output formats, or an X window.
+  enum Target {
+    case file(path: String, format: OutputFormat)
+    /// PLplot's `xcairo` device: a window on `$DISPLAY` named `title`, which stays open
+    /// (in `plend`) until the user presses Enter or right-clicks in it, or closes it.
+    case window(title: String)
+
+    var device: String {
+      switch self {
+      case .file(_, let format): return format.device
+      case .window: return "xcairo"
+      }
+    }
+
+    /// Raster targets measure the page in pixels at `dpi`; vector formats in points.
+    var isRaster: Bool {
+      switch self {
+      case .file(_, let format): return format.isRaster
+      case .window: return true
+      }
+    }
+  }
+
   static func draw(_ fig: PreparedFigure, to path: String, format: OutputFormat, dpi: Double) throws
   {
-    guard availableDevices().contains(format.device) else {
+    try draw(fig, to: .file(path: path, format: format), dpi: dpi) {}
+  }
+
+  /// Draws `fig` to `target`; `beforeClose` runs when everything is drawn, just before
+  /// `plend` (which, for a window, waits until the user closes it).
+  static func draw(
+    _ fig: PreparedFigure, to target: Target, dpi: Double, beforeClose: () -> Void
+  ) throws {
+    let devices = availableDevices()
+    guard devices.contains(target.device) else {
       throw PlotError.renderFailed(
-        "expected the PLplot device \(format.device) (install plplot-driver-cairo), found only \(availableDevices().sorted().joined(separator: ", "))"
+        "expected the PLplot device \(target.device) (install plplot-driver-cairo), found only \(devices.sorted().joined(separator: ", "))"
       )
     }
     // PLplot takes the cairo page as 72 units per inch: points for vector formats, and
     // for PNG pixels, so a physical millimetre is dpi/72 PLplot millimetres there.
-    let s = format.isRaster ? dpi / 72 : 1
+    let s = target.isRaster ? dpi / 72 : 1
     let pageW = Int32((fig.width * 72 * s).rounded())
     let pageH = Int32((fig.height * 72 * s).rounded())
-    c_plsdev(format.device)
-    c_plsfnam(path)
+    c_plsdev(target.device)
+    switch target {
+    case .file(let path, _): c_plsfnam(path)
+    case .window(let title): _ = c_plsetopt("plwindow", title)
+    }
     c_plscmap0n(16)
     c_plscol0(0, 255, 255, 255)
     c_plscol0(1, 0, 0, 0)
@@ -33,6 +68,7 @@ enum PLplotBackend {
     c_plfontld(1)
     var ctx = Context(fig: fig, s: s)
     for p in fig.panels { ctx.drawPanel(p) }
+    beforeClose()
     c_plend()
   }
 

@@ -10,9 +10,11 @@ public enum Renderer {
   /// svg, eps). `dpi` sets the PNG pixel size (inches × dpi); vector formats ignore it.
   /// Returns the validation warnings. Throws `PlotError` for bad input, an unwritable path
   /// or a failed render.
-  public static func render(_ figure: Figure, to path: String, dpi: Double = 150) throws
-    -> [PlotWarning]
-  {
+  /// `canonicalJSON`, when given, must be `figure.canonicalJSON()` (a caller that hashed the
+  /// figure passes it so the serialisation is not done twice).
+  public static func render(
+    _ figure: Figure, to path: String, dpi: Double = 150, canonicalJSON: String? = nil
+  ) throws -> [PlotWarning] {
     let format = try OutputFormat(path: path)
     guard dpi.isFinite, (10...1200).contains(dpi) else {
       throw PlotError.invalidValue(
@@ -21,11 +23,92 @@ public enum Renderer {
     let warnings = try figure.validate()
     try OutputFormat.checkWritable(path)
     let child = try childExecutable()
-    let json = figure.canonicalJSON()
+    let json = canonicalJSON ?? figure.canonicalJSON()
     try lock.withLock {
       try run(child, arguments: [path, format.rawValue, "\(dpi)"], input: Data(json.utf8))
     }
     return warnings
+  }
+
+  /// Where `show` put a figure.
+  public enum Shown: Equatable, Sendable {
+    /// An X window owned by the render child `pid`, open until the user closes it.
+    case window(pid: Int32)
+    /// A PNG file (no display, or the window could not be opened).
+    case file(path: String)
+  }
+
+  /// The window title `show` gives its windows.
+  public static let windowTitle = "Replica figure"
+
+  /// Shows `figure` without waiting for the viewer: when `display` names a reachable X
+  /// display, a render child draws it in a window (PLplot's `xcairo` device, `dpi` pixels
+  /// per inch) and keeps it open until the user closes it — this returns as soon as the
+  /// figure is drawn. Otherwise (no display, or the window failed) it renders a PNG at
+  /// `dpi` to `fallbackPath`. Returns where the figure went, the validation warnings, and
+  /// why no window opened when a display was named but could not be used.
+  public static func show(
+    _ figure: Figure, display: String?, fallbackPath: String, dpi: Double = 100
+  ) throws -> (shown: Shown, warnings: [PlotWarning], windowProblem: String?) {
+    let warnings = try figure.validate()
+    var problem: String?
+    if let display, !display.isEmpty {
+      if let p = DisplayCheck.problem(display) {
+        problem = p
+      } else {
+        do {
+          let pid = try openWindow(figure, display: display, dpi: dpi)
+          return (.window(pid: pid), warnings, nil)
+        } catch let PlotError.renderFailed(message) {
+          problem = message
+        }
+      }
+    }
+    _ = try render(figure, to: fallbackPath, dpi: dpi)
+    return (.file(path: fallbackPath), warnings, problem)
+  }
+
+  /// Render children showing windows, kept until they exit (Foundation reaps them then).
+  private static let windows = WindowRegistry()
+
+  /// Starts a window child and waits until it has drawn the figure (or failed).
+  private static func openWindow(_ figure: Figure, display: String, dpi: Double) throws -> Int32 {
+    let child = try childExecutable()
+    let json = figure.canonicalJSON()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: child)
+    process.arguments = ["--window", "\(dpi)", windowTitle]
+    var environment = ProcessInfo.processInfo.environment
+    environment["DISPLAY"] = display
+    process.environment = environment
+    let stdin = Pipe()
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    windows.add(process)
+    do {
+      try process.run()
+    } catch {
+      windows.remove(process)
+      throw PlotError.renderFailed("could not start \(child): \(error)")
+    }
+    let writer = stdin.fileHandleForWriting
+    try? writer.write(contentsOf: Data(json.utf8))
+    try? writer.close()
+    // The child writes "ready" and then points stdout at /dev/null: end of file either way.
+    let said = stdout.fileHandleForReading.readDataToEndOfFile()
+    if String(decoding: said, as: UTF8.self) == "ready\n" {
+      return process.processIdentifier
+    }
+    let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    process.waitUntilExit()
+    throw PlotError.renderFailed(
+      message.isEmpty
+        ? "the window child exited with status \(process.terminationStatus) before drawing"
+        : message)
   }
 
   /// `$REPLICA_RENDER`, else `replica-render` in the directory of the running executable.
@@ -79,5 +162,42 @@ public enum Renderer {
       }
       throw PlotError.renderFailed(text)
     }
+  }
+}
+
+/// Holds the `Process` objects of open windows so they live until their child exits.
+private final class WindowRegistry: @unchecked Sendable {
+  private let lock = NSLock()
+  private var open: [ObjectIdentifier: Process] = [:]
+
+  func add(_ p: Process) {
+    lock.withLock { open[ObjectIdentifier(p)] = p }
+    p.terminationHandler = { [weak self] done in self?.remove(done) }
+  }
+
+  func remove(_ p: Process) { _ = lock.withLock { open.removeValue(forKey: ObjectIdentifier(p)) } }
+}
+
+/// Whether an X display named by `$DISPLAY` can be reached, checked without X libraries.
+enum DisplayCheck {
+  /// nil when the display looks usable; else why not. A local display (`:N`, `unix:N`)
+  /// needs its socket `/tmp/.X11-unix/XN`; a remote one (`host:N`, e.g. ssh forwarding) is
+  /// left to the window child, whose failure is reported.
+  static func problem(_ display: String) -> String? {
+    guard let colon = display.lastIndex(of: ":") else {
+      return "DISPLAY=\(display): expected host:number[.screen], found no ':'"
+    }
+    let host = display[..<colon]
+    let rest = display[display.index(after: colon)...]
+    let number = rest.split(separator: ".", omittingEmptySubsequences: false).first ?? ""
+    guard let n = Int(number), n >= 0 else {
+      return "DISPLAY=\(display): expected a display number after ':', found \"\(number)\""
+    }
+    guard host.isEmpty || host == "unix" else { return nil }
+    let socket = "/tmp/.X11-unix/X\(n)"
+    guard FileManager.default.fileExists(atPath: socket) else {
+      return "DISPLAY=\(display): no X server is listening (\(socket) does not exist)"
+    }
+    return nil
   }
 }

@@ -316,20 +316,38 @@ enum PlotBindings {
       return .nil
     },
     Spec(
-      name: "show", parameters: [],
-      summary: "shows the figure: a PNG in a temporary folder whose path is printed", example: nil
-    ) { ctx, box, _ throws(LanguageError) in
+      name: "show",
+      parameters: [
+        .optional(
+          "dpi", .number, default: .number(100), unit: "dots per inch",
+          "pixels per inch of the window or PNG")
+      ],
+      summary:
+        "shows the figure: in a window when $DISPLAY names a reachable X display (the prompt returns at once; press Enter in the window or close it), else as a PNG in a temporary folder whose path is printed",
+      example: "show()"
+    ) { ctx, box, a throws(LanguageError) in
       let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replica-figures")
       try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
       let path = dir.appendingPathComponent("figure-\(box.specHash.prefix(12)).png").path
+      let config = ctx.interpreter.configuration
       do {
-        for w in try Renderer.render(box.figure, to: path, dpi: 150) {
-          ctx.interpreter.configuration.warning(w.description)
+        let r = try Renderer.show(
+          box.figure, display: ProcessInfo.processInfo.environment["DISPLAY"], fallbackPath: path,
+          dpi: try a.number("dpi"))
+        for w in r.warnings { config.warning(w.description) }
+        if let problem = r.windowProblem {
+          config.warning("show: no window (\(problem)); writing a PNG instead")
+        }
+        switch r.shown {
+        case .window(let pid):
+          config.output(
+            "figure shown in a window (process \(pid); press Enter in it or close it)\n")
+        case .file(let p):
+          config.output("figure shown as \(p)\n")
         }
       } catch {
         throw plotError(error, ctx.span)
       }
-      ctx.interpreter.configuration.output("figure shown as \(path)\n")
       return .nil
     },
   ]
@@ -396,8 +414,9 @@ enum PlotBindings {
           span: pathSpan)
       }
     }
+    let json = box.figure.canonicalJSON()
     do {
-      for w in try Renderer.render(box.figure, to: path, dpi: dpi) {
+      for w in try Renderer.render(box.figure, to: path, dpi: dpi, canonicalJSON: json) {
         ctx.interpreter.configuration.warning(w.description)
       }
     } catch let e as PlotError {
@@ -410,11 +429,12 @@ enum PlotBindings {
     } catch {
       throw plotError(error, ctx.span)
     }
-    ctx.interpreter.configuration.output("figure: \(path) (sha256 \(box.specHash.prefix(12)))\n")
+    ctx.interpreter.configuration.output(
+      "figure: \(path) (sha256 \(box.specHash.prefix(12)))\n")
   }
 
   /// Method builtins: the receiver comes first.
-  nonisolated(unsafe) static let methods: [String: Builtin] = {
+  static let methods: [String: Builtin] = {
     var out: [String: Builtin] = [:]
     for s in specs {
       let b = Builtins.make(
