@@ -16,6 +16,11 @@ PACKAGES=(
   poppler-utils         # pdfinfo / pdftoppm in figure tests
   xvfb                  # the window path of show() under a virtual display
   python3-venv          # benchmarks' and cross-checks' own numpy
+  slurmctld             # sweep tests: a one-node SLURM cluster on loopback
+  slurmd
+  slurm-client          # sbatch, squeue, scontrol, sinfo
+  munge                 # a dependency of the Slurm packages (the tests use auth/none)
+  parallel              # sweep tests: GNU parallel job lists
 )
 
 missing=()

@@ -36,6 +36,9 @@ let usage = """
     replica run FILE [--set name=value ...] [--update] [--sandbox] [--seed N]
                                     run a script or notebook; --update rewrites its #> outputs
     replica check FILE [--sandbox]  replay a notebook and compare every recorded output
+    replica sweep NOTEBOOK --grid name=SPEC ... [--out DIR] [--local [--jobs N] | --emit slurm|parallel]
+                                    run a notebook over a grid of its params (replica sweep --help)
+    replica sweep collect DIR       gather the sweep's result(...) values into DIR/results.csv
     replica -e CODE                 evaluate CODE and print displayed values
     replica --version               print the version
     replica --help                  this help
@@ -234,6 +237,7 @@ func main() -> Int32 {
     return commandEval(args[1])
   case "run": return commandRun(args.dropFirst())
   case "check": return commandCheck(args.dropFirst())
+  case "sweep": return Sweep.command(args.dropFirst())
   default:
     if first.hasPrefix("-") && first != "-" {
       printErr("usage error: unknown option '\(first)'\n\(usage)")
