@@ -41,7 +41,7 @@ final class SweepChild {
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
     guard rc == 0 else {
-      throw SweepError.badManifest(executable, "cannot start it: \(String(cString: strerror(rc)))")
+      throw SweepError.cannotStart(executable, String(cString: strerror(rc)))
     }
     return SweepChild(pid: pid)
   }

@@ -19,7 +19,7 @@ enum SweepResults {
   static func read(_ path: String) throws -> [(name: String, cell: Table.Cell)] {
     let t = try CSV.read(path: path)
     guard t.rowCount == 1 else {
-      throw SweepError.badManifest(path, "expected one row of results, found \(t.rowCount)")
+      throw SweepError.badResults(path, "expected one row of results, found \(t.rowCount)")
     }
     return zip(t.names, t.columns).map { ($0, $1[0]) }
   }

@@ -66,6 +66,10 @@ final class LocalSweep {
         let code = r.process.exitCode
         if code == SweepPoint.busy {
           waiting.append(r.point)
+        } else if r.process.signal == SIGINT {
+          // Ctrl-C reaches the whole foreground process group: the point was stopped,
+          // it did not fail (it runs again on resume).
+          queue.append(r.point)
         } else if code == 0 && m.state(r.point).succeeded {
           progress.finished(r.point, ok: true, describe: m.describe(r.point))
         } else {

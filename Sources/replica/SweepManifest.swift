@@ -211,6 +211,8 @@ extension SweepValue {
 enum SweepError: Error, CustomStringConvertible {
   case notASweep(String)
   case badManifest(String, String)
+  case badResults(String, String)
+  case cannotStart(String, String)
   case differentSweep(String, String)
 
   var description: String {
@@ -218,6 +220,8 @@ enum SweepError: Error, CustomStringConvertible {
     case .notASweep(let d):
       return "\(d) is not a sweep folder: expected \(d)/sweep.json, found none"
     case .badManifest(let p, let m): return "\(p) is not a readable sweep manifest: \(m)"
+    case .badResults(let p, let m): return "\(p) is not a point's results table: \(m)"
+    case .cannotStart(let p, let reason): return "cannot start \(p): \(reason)"
     case .differentSweep(let d, let why):
       return
         "\(d) holds a different sweep (\(why)); to keep its results choose another --out, or delete it to start over"

@@ -101,9 +101,9 @@ enum SweepPoint {
     say("# replay: \(m.replayCommand(point))")
     var options = RunOptions()
     do {
-      for pair in stride(from: 1, to: m.setArguments(point).count, by: 2) {
-        let (name, value) = try parseOverride(m.setArguments(point)[pair])
-        options.overrides[name] = value
+      for (name, value) in zip(m.names, m.points[point - 1]) {
+        let (n, v) = try parseOverride("\(name)=\(value.expression)")
+        options.overrides[n] = v
       }
     } catch {
       printErr("error: \(error)")
