@@ -50,7 +50,7 @@ let libraryTargets: [Target] = [
 let executables: [Target] = [
   .executableTarget(
     name: "replica",
-    dependencies: ["Language", "Library", "Notebook", "Numerics", "CReadline"],
+    dependencies: ["Language", "Library", "Notebook", "Numerics", "DataIO", "CReadline"],
     path: "Sources/replica"),
   .executableTarget(
     name: "replica-render", dependencies: ["Plotting"], path: "Sources/replica-render"),
@@ -91,6 +91,7 @@ let testTargets: [Target] =
         + studies.map { .target(name: $0) },
       path: "Tests/LibraryTests"),
     .testTarget(name: "ReplicaTests", dependencies: ["replica"], path: "Tests/ReplicaTests"),
+    .testTarget(name: "SweepTests", dependencies: ["replica"], path: "Tests/SweepTests"),
   ]
   + studies.map {
     .testTarget(name: "\($0)Tests", dependencies: [.target(name: $0)], path: "Tests/\($0)Tests")

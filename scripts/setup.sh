@@ -17,6 +17,11 @@ PACKAGES=(
   xvfb                  # the window path of show() under a virtual display
   x11-utils             # xwininfo: the show() window test lists the windows on it
   python3-venv          # benchmarks' and cross-checks' own numpy
+  slurmctld             # sweep tests: a one-node SLURM cluster on loopback
+  slurmd
+  slurm-client          # sbatch, squeue, scontrol, sinfo
+  munge                 # a dependency of the Slurm packages (the tests use auth/none)
+  parallel              # sweep tests: GNU parallel job lists
 )
 
 missing=()

@@ -11,6 +11,7 @@ public enum Library {
     interp.register(DenseAssociativeMemoryModule.make())
     interp.register(RecurrentSelfAttentionModule.make())
     interp.register(OrdinalCollapseModule.make())
+    interp.define(Results.builtin())
     interp.sealBuiltins()
   }
 }

@@ -38,6 +38,9 @@ let usage = """
     replica check FILE [--sandbox]  replay a notebook and compare every recorded output
     replica export FILE --to html|md [-o OUT]
                                     render a notebook as a report (HTML is self-contained)
+    replica sweep NOTEBOOK --grid name=SPEC ... [--out DIR] [--local [--jobs N] | --emit slurm|parallel]
+                                    run a notebook over a grid of its params (replica sweep --help)
+    replica sweep collect DIR       gather the sweep's result(...) values into DIR/results.csv
     replica -e CODE                 evaluate CODE and print displayed values
     replica recover [N [-o FILE]]   list the REPL's session journals; write journal N as a notebook
     replica --version               print the version
@@ -286,6 +289,7 @@ func main() -> Int32 {
   case "check": return commandCheck(args.dropFirst())
   case "export": return commandExport(args.dropFirst())
   case "recover": return Recover.command(args.dropFirst())
+  case "sweep": return Sweep.command(args.dropFirst())
   default:
     if first.hasPrefix("-") && first != "-" {
       printErr("usage error: unknown option '\(first)'\n\(usage)")
