@@ -9,6 +9,7 @@ public enum Library {
     PlotBindings.register(into: interp)
     DataBindings.register(into: interp)
     interp.register(DenseAssociativeMemoryModule.make())
+    interp.register(SelfDistillationModule.make())
   }
 }
 

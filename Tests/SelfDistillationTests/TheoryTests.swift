@@ -6,8 +6,7 @@ import Testing
 @Suite struct TheoryTests {
   /// ε = H((1 − 2θ)/√(Δ((1 − 2θ)² + Δ/α))), the ρ = ½, λ → ∞ limit (spec).
   static func meanEstimatorError(delta: Double, theta: Double, alpha: Double) -> Double {
-    let a = 1 - 2 * theta
-    return Special.H(a / (delta * (a * a + delta / alpha)).squareRoot())
+    (try? SD.meanEstimatorError(delta: delta, theta: theta, alpha: alpha)) ?? .nan
   }
 
   @Test(arguments: [(0.1, 0.40167), (1.0, 0.24312), (10.0, 0.10852)])

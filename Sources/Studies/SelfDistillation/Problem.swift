@@ -151,3 +151,23 @@ extension SD {
     }
   }
 }
+
+extension SD {
+  /// ε of the ρ = ½, λ → ∞ student w ∝ Σ_μ (y_μ − ½) x_μ, which is also the optimal single
+  /// stage at ρ = ½: ε = H((1 − 2θ)/√(Δ((1 − 2θ)² + Δ/α))) (spec, reference points; θ = 0
+  /// gives the noiseless mean estimator H(1/√(Δ(1 + Δ/α)))). Exact.
+  ///
+  /// - Throws: `invalidArgument` for α ≤ 0, Δ ≤ 0 or θ outside [0, ½).
+  public static func meanEstimatorError(delta: Double, theta: Double, alpha: Double) throws
+    -> Double
+  {
+    guard alpha > 0, delta > 0, theta >= 0, theta < 0.5 else {
+      throw NumericsError.invalidArgument(
+        operation: "sd.mean_estimator",
+        message: "expected alpha > 0, Delta > 0 and 0 ≤ theta < 0.5, found alpha = \(alpha), "
+          + "Delta = \(delta), theta = \(theta)")
+    }
+    let a = 1 - 2 * theta
+    return Special.H(a / (delta * (a * a + delta / alpha)).squareRoot())
+  }
+}
