@@ -45,7 +45,9 @@ enum SelfDistillationModule {
       .optional(
         "chi", .string, default: .string("full"),
         "\"full\" χ_st recursion or the authors' \"truncated\" one"),
-      .optional("damping", .number, default: .number(0.2), "weight of the old iterate, [0, 1)"),
+      .optional(
+        "damping", .number, default: .number(0.2),
+        "starting weight of the old iterate, [0, 1) (raised when the residual grows)"),
       .optional("tol", .number, default: .number(1e-9), "relative fixed-point tolerance"),
       .optional("max_iter", .integer, default: .number(5000), "iterations per stage"),
       .optional(
@@ -58,7 +60,9 @@ enum SelfDistillationModule {
       ("Qhat", "Q̂_st (upper triangle)"), ("chihat", "χ̂_st"),
       ("iterations", "fixed-point iterations per stage"),
       ("residuals", "last relative change per stage"), ("converged", "every stage converged"),
-      ("shifts", "Cholesky pivot shifts per stage"), ("integration", "the rule used"),
+      ("shifts", "Cholesky pivot shifts per stage"),
+      ("dampings", "damping each stage ended with (raised when the residual grew)"),
+      ("integration", "the rule used"),
     ]
 
     let theory = Builtins.make(
@@ -252,6 +256,7 @@ enum SelfDistillationModule {
       ("iterations", .vector(Vector(r.iterations.map(Double.init)))),
       ("residuals", .vector(Vector(r.residuals))), ("converged", .bool(r.converged)),
       ("shifts", .vector(Vector(r.shifts.map(Double.init)))),
+      ("dampings", .vector(Vector(r.dampings))),
       ("integration", .string(r.integration)),
     ])
   }

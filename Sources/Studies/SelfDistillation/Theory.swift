@@ -20,7 +20,9 @@ extension SD {
     /// The χ_st recursion.
     public let chi: ChiRecursion
     /// Damping d ∈ [0, 1): x ← (1 − d)·x_new + d·x_old on the conjugates and the bias
-    /// (note the authors' code uses the opposite convention, weight on x_new).
+    /// (the authors' code uses the opposite convention, weight on x_new). It is the
+    /// starting value: whenever the residual grows, d ← ½ + ½d (at most 0.98), which
+    /// tames the overshooting m̂ update at large α (slope −αχ/(2 + Δχ) < −1).
     public let damping: Double
     /// Convergence when max |x_new − x_old|/(1 + |x_old|) ≤ tolerance over every conjugate
     /// and the bias of the stage (10⁻⁷–10⁻⁹ per the spec).
@@ -94,6 +96,9 @@ extension SD {
     public let stageConverged: [Bool]
     /// How often the Cholesky pivot of ΔQ had to be shifted to stay positive, per stage.
     public let shifts: [Int]
+    /// The damping each stage ended with (raised from the setting whenever the residual
+    /// grew).
+    public let dampings: [Double]
 
     /// Whether every stage converged.
     public var converged: Bool { stageConverged.allSatisfy { $0 } }
@@ -186,7 +191,10 @@ private struct TheorySolver {
   var residuals: [Double] = []
   var converged: [Bool] = []
   var shifts: [Int] = []
+  var dampings: [Double] = []
   let branches: [Branch]
+  /// The ceiling of the adaptive damping.
+  let maximumDamping = 0.98
 
   init(problem: SD.Problem, settings: SD.TheorySettings, points: SD.QuadraturePoints) {
     self.problem = problem
@@ -348,7 +356,8 @@ private struct TheorySolver {
     case .value: learnsBias = false
     }
     let beta = t > 0 ? problem.betas[t - 1] : 1
-    let d = settings.damping
+    var d = settings.damping
+    var previousResidual = Double.infinity
     var shiftCount = 0
     var residual = Double.infinity
     var done = false
@@ -423,8 +432,11 @@ private struct TheorySolver {
       residual = 0
       for i in 0..<old.count {
         residual = max(residual, abs(new[i] - old[i]) / (1 + abs(old[i])))
-        new[i] = (1 - d) * new[i] + d * old[i]
       }
+      // A growing residual means the damped map overshoots (slope below −1): damp more.
+      if residual > previousResidual { d = min(maximumDamping, 0.5 + 0.5 * d) }
+      previousResidual = residual
+      for i in 0..<old.count { new[i] = (1 - d) * new[i] + d * old[i] }
       mHat[t] = new[0]
       b[t] = new[1]
       for k in 0...t { qHat[at(k, t)] = new[2 + k] }
@@ -449,6 +461,7 @@ private struct TheorySolver {
       br.a.append(zip(br.field, br.current).map { $0 + $1 })
     }
     iterations.append(iteration)
+    dampings.append(d)
     residuals.append(residual)
     converged.append(done)
     shifts.append(shiftCount)
@@ -471,6 +484,6 @@ private struct TheorySolver {
       q: matrix(q, upper: false), chi: matrix(chi, upper: true), mHat: Vector(mHat),
       qHat: matrix(qHat, upper: true), chiHat: matrix(chiHat, upper: false),
       error: Vector(errors), iterations: iterations, residuals: residuals,
-      stageConverged: converged, shifts: shifts)
+      stageConverged: converged, shifts: shifts, dampings: dampings)
   }
 }
