@@ -99,6 +99,9 @@ case "dam":
 case "rsa":
   RSABench.run()
   exit(0)
+case "sd":
+  SDBench.run()
+  exit(0)
 default: break
 }
 let chosen = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
