@@ -29,7 +29,9 @@ let coreTargets: [Target] = [
 
 // MARK: - Studies (pure Swift, Numerics only)
 
-let studies = ["DenseAssociativeMemory", "RecurrentSelfAttention", "OrdinalCollapse"]
+let studies = [
+  "DenseAssociativeMemory", "RecurrentSelfAttention", "OrdinalCollapse", "SelfDistillation",
+]
 
 let studyTargets: [Target] = studies.map {
   .target(name: $0, dependencies: ["Numerics"], path: "Sources/Studies/\($0)")

@@ -12,6 +12,7 @@ public enum Library {
     interp.register(RecurrentSelfAttentionModule.make())
     interp.register(OrdinalCollapseModule.make())
     interp.define(Results.builtin())
+    interp.register(SelfDistillationModule.make())
     interp.sealBuiltins()
   }
 }

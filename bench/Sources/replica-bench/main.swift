@@ -108,6 +108,9 @@ case "rsa":
 case "onc":
   ONCBench.run()
   exit(0)
+case "sd":
+  SDBench.run()
+  exit(0)
 default: break
 }
 let chosen = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
