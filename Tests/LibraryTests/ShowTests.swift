@@ -58,7 +58,6 @@ import Testing
     defer { server.stop() }
     let out = OutputSink()
     let interp = libraryInterpreter(out)
-    let start = Date()
     try Self.withDisplay(server.name) {
       try interp.run(
         """
@@ -67,10 +66,8 @@ import Testing
         show()
         """)
     }
-    // The window stays open until the user closes it: returning at all shows the call did
-    // not wait for it; the bound allows a slow, loaded machine to draw the figure.
-    let elapsed = Date().timeIntervalSince(start)
-    #expect(elapsed < 10)
+    // The window stays open until the user closes it, so returning at all (with the
+    // window's process still running, checked below) shows the call did not wait for it.
     #expect(out.warnings.isEmpty)
     let prefix = "figure shown in a window (process "
     let line = try #require(out.text.split(separator: "\n").first { $0.hasPrefix(prefix) })
@@ -79,7 +76,7 @@ import Testing
     #expect(kill(pid, 0) == 0, "the window's process is running")
     // The window is mapped on the virtual display, 3 × 2 in at 100 dpi, with its title.
     var listing = ""
-    let deadline = Date().addingTimeInterval(5)
+    let deadline = Date().addingTimeInterval(30)
     while Date() < deadline {
       listing = try server.windowList()
       if listing.contains("\"Replica figure\"") { break }
@@ -93,7 +90,7 @@ import Testing
   /// Ends a window child and checks it is reaped (gone from /proc, not a zombie).
   static func end(_ pid: Int32) {
     kill(pid, SIGTERM)
-    let deadline = Date().addingTimeInterval(5)
+    let deadline = Date().addingTimeInterval(30)
     while Date() < deadline, FileManager.default.fileExists(atPath: "/proc/\(pid)") {
       usleep(20_000)
     }

@@ -129,7 +129,7 @@ final class Terminal {
   /// Polls the screen every 20 ms until `condition` holds (at most `timeout` seconds).
   @discardableResult
   func waitFor(
-    _ what: String, timeout: Double = 5, _ condition: (String) -> Bool
+    _ what: String, timeout: Double = 30, _ condition: (String) -> Bool
   ) throws -> String {
     let deadline = Date().addingTimeInterval(timeout)
     var s = ""
@@ -161,7 +161,7 @@ final class Terminal {
 
   /// Waits for the program to exit and returns its status (128 + the signal if killed).
   func exitStatus() throws -> Int32 {
-    let deadline = Date().addingTimeInterval(5)
+    let deadline = Date().addingTimeInterval(30)
     while Date() < deadline {
       let state = try tmux([
         "display", "-p", "-t", "t", "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}",
