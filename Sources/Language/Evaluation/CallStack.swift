@@ -10,6 +10,10 @@ final class CallStack {
   let state: UnsafeMutablePointer<CallState>
   let maxDepth: Int
   let cancellation: Cancellation
+  /// Functions replaced in a global while calls were running (see `GlobalBox`): a
+  /// call site may be running one without holding it, so they are freed only when
+  /// no call is running (`emptyGraveyard`).
+  private var graveyard: [Value] = []
 
   init(maxDepth: Int, cancellation: Cancellation) {
     self.maxDepth = maxDepth
@@ -21,6 +25,13 @@ final class CallStack {
   deinit {
     state.deinitialize(count: 1)
     state.deallocate()
+  }
+
+  func bury(_ v: Value) { graveyard.append(v) }
+
+  /// Frees the functions buried while calls were running, once none is.
+  func emptyGraveyard() {
+    if !graveyard.isEmpty && state.pointee.depth == 0 { graveyard = [] }
   }
 
   /// Calls user function `function` (whose code is `code`, taking at least one

@@ -103,7 +103,7 @@ final class Compiler {
     case .capture(let i): return { f, v in f.captures[i].value = v }
     case .global(let i):
       let box = interpreter.globals.boxes[i]
-      return { _, v in box.pointer.pointee = v }
+      return { _, v in box.store(v) }
     }
   }
 
@@ -133,8 +133,7 @@ final class Compiler {
       let box = interpreter.globals.boxes[i]
       unowned let interp = interpreter
       return { _ throws(LanguageError) in
-        guard let v = box.pointer.pointee else { throw interp.unknownName(name, span) }
-        box.pointer.pointee = .nil
+        guard let v = box.take() else { throw interp.unknownName(name, span) }
         return v
       }
     }
@@ -875,10 +874,10 @@ final class Compiler {
                 if case .number? = g.box.pointer.pointee {
                   g.box.pointer.initialize(to: r)
                 } else {
-                  g.box.pointer.pointee = r
+                  g.box.store(r)
                 }
               } else {
-                g.box.pointer.pointee = try Operators.binary(O.op, a, b, span: span)
+                g.box.store(try Operators.binary(O.op, a, b, span: span))
               }
             }
           case .constant, .other:
@@ -903,7 +902,7 @@ final class Compiler {
         update = { f throws(LanguageError) in f.slots[i] = try value(f) }
       case .global(let i):
         let box = interpreter.globals.boxes[i]
-        update = { f throws(LanguageError) in box.pointer.pointee = try value(f) }
+        update = { f throws(LanguageError) in box.store(try value(f)) }
       default:
         let store = write(name)
         update = { f throws(LanguageError) in store(f, try value(f)) }
@@ -935,7 +934,13 @@ final class Compiler {
     let hasLabels = labels.contains { $0 != nil }
     if !hasLabels {
       switch try operand(calleeExpr) {
-      case .global(let g): return positionalCall(g, evals, spans, span)
+      case .global(let g):
+        if (1...2).contains(evals.count)
+          && !(scope.isTopLevel && args.contains { Self.runsStatements($0.value) })
+        {
+          return globalCall(g, evals, spans, span)
+        }
+        return positionalCall(g, evals, spans, span)
       case .slot(let i): return positionalCall(SlotRead(index: i), evals, spans, span)
       case .constant(let v): return positionalCall(ConstantRead(value: v), evals, spans, span)
       case .other(let e): return positionalCall(EvalRead(eval: e), evals, spans, span)
@@ -1031,6 +1036,85 @@ final class Compiler {
         return try interp.callGeneral(
           fv, positional: values, positionalSpans: spans, keywords: [], span: span)
       }
+    }
+  }
+
+  /// A call of a global with one or two positional arguments. When the global holds
+  /// a user function taking that many parameters, its code and the function are
+  /// read from the box unowned (no retain): the box owns them while the arguments
+  /// are evaluated, since arguments that could assign globals (statement blocks in
+  /// top-level code) are compiled by `positionalCall` instead, and while the call
+  /// runs, since a global function replaced under a running call is buried
+  /// (`GlobalBox`). Other callees go through `positionalCall`.
+  private func globalCall(
+    _ g: GlobalRead, _ evals: [EvalRef], _ spans: [SourceSpan], _ span: SourceSpan
+  ) -> Eval {
+    let other = positionalCall(g, evals, spans, span)
+    let calls = interpreter.callStack
+    let box = g.box
+    if evals.count == 1 {
+      let a0 = evals[0].run
+      return { f throws(LanguageError) in
+        let callee = box.callee.pointee
+        guard let cu = callee.code, let fu = callee.function else { return try other(f) }
+        return try cu.withGuaranteed { code throws(LanguageError) in
+          guard code.parameterCount >= 1 else { return try other(f) }
+          return try fu.withGuaranteed { fn throws(LanguageError) in
+            let x0 = try a0(f)
+            return try calls.call(fn, code, x0, span: span)
+          }
+        }
+      }
+    }
+    let a0 = evals[0].run
+    let a1 = evals[1].run
+    return { f throws(LanguageError) in
+      let callee = box.callee.pointee
+      guard let cu = callee.code, let fu = callee.function else { return try other(f) }
+      return try cu.withGuaranteed { code throws(LanguageError) in
+        guard code.parameterCount >= 2 else { return try other(f) }
+        return try fu.withGuaranteed { fn throws(LanguageError) in
+          let x0 = try a0(f)
+          let x1 = try a1(f)
+          return try calls.call(fn, code, x0, x1, span: span)
+        }
+      }
+    }
+  }
+
+  /// Whether evaluating `e` may run statements of its own scope (an `if` with
+  /// statement blocks, used as a value); function literals and calls run theirs in
+  /// the callee's scope.
+  static func runsStatements(_ e: Expr) -> Bool {
+    switch e {
+    case .number, .bool, .nilLiteral, .name, .function: return false
+    case .string(let parts, _):
+      return parts.contains { p in
+        if case .expr(let x) = p { return runsStatements(x) }
+        return false
+      }
+    case .list(let items, _): return items.contains(where: runsStatements)
+    case .matrix(let rows, _): return rows.contains { $0.contains(where: runsStatements) }
+    case .record(let fields, _): return fields.contains { runsStatements($0.1) }
+    case .unaryMinus(let x, _), .not(let x, _), .member(let x, _, _): return runsStatements(x)
+    case .binary(_, let a, let b, _), .and(let a, let b, _), .or(let a, let b, _),
+      .range(let a, let b, _):
+      return runsStatements(a) || runsStatements(b)
+    case .call(let callee, let args, _):
+      return runsStatements(callee) || args.contains { runsStatements($0.value) }
+    case .index(let base, let items, _):
+      return runsStatements(base)
+        || items.contains { item in
+          switch item {
+          case .single(let x): return runsStatements(x)
+          case .slice(let a, let b, _):
+            return (a.map(runsStatements) ?? false) || (b.map(runsStatements) ?? false)
+          }
+        }
+    case .ifChain(let branches, let elseBlock, _):
+      guard let v = valueBranches(branches, elseBlock) else { return true }
+      return v.branches.contains { runsStatements($0.0) || runsStatements($0.1) }
+        || (v.other.map(runsStatements) ?? false)
     }
   }
 

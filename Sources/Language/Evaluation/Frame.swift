@@ -210,38 +210,117 @@ enum LocalRef {
 
 /// One global variable: stable storage that compiled code reads through a pointer,
 /// without dictionary lookups, bounds or exclusivity checks. nil while unbound.
+///
+/// When the value is a user function, `callee` holds it and its code unowned, so
+/// call sites read them without retaining: the box's value owns them, and a
+/// function replaced while calls are running goes to the call stack's graveyard
+/// (`CallStack.bury`) instead of being freed under a running call.
 final class GlobalBox {
   let pointer: UnsafeMutablePointer<Value?>
+  let callee: UnsafeMutablePointer<GlobalCallee>
+  let calls: CallStack
 
-  init() {
+  init(calls: CallStack) {
+    self.calls = calls
     pointer = .allocate(capacity: 1)
     pointer.initialize(to: nil)
+    callee = .allocate(capacity: 1)
+    callee.initialize(to: GlobalCallee())
   }
 
   deinit {
+    callee.deinitialize(count: 1)
+    callee.deallocate()
     pointer.deinitialize(count: 1)
     pointer.deallocate()
+  }
+
+  /// Sets the value. Every write goes through here except overwriting a number with
+  /// a number (which cannot change `callee`).
+  @inline(__always)
+  func store(_ v: Value?) {
+    if callee.pointee.code != nil {
+      replaceFunction(v)
+      return
+    }
+    pointer.pointee = v
+    if case .function(let fn)? = v, let code = fn.code {
+      callee.pointee = GlobalCallee(fn, code)
+    }
+  }
+
+  /// Moves the value out for an in-place update, leaving `.nil` (nothing when
+  /// unbound); the caller holds the value, running or not, and stores it back.
+  @inline(__always)
+  func take() -> Value? {
+    guard case .some = pointer.pointee else { return nil }
+    callee.pointee = GlobalCallee()
+    let v = pointer.move()
+    pointer.initialize(to: .nil)
+    return v
+  }
+
+  @inline(never)
+  private func replaceFunction(_ v: Value?) {
+    let old = pointer.move()
+    pointer.initialize(to: v)
+    if case .function(let fn)? = v, let code = fn.code {
+      callee.pointee = GlobalCallee(fn, code)
+    } else {
+      callee.pointee = GlobalCallee()
+    }
+    if let old, calls.state.pointee.depth > 0 { calls.bury(old) }
+  }
+}
+
+/// The user function a global holds, unretained (see `GlobalBox`).
+struct GlobalCallee {
+  var function: Unmanaged<Function>?
+  var code: Unmanaged<CompiledFunction>?
+
+  init() {}
+
+  init(_ function: Function, _ code: CompiledFunction) {
+    self.function = .passUnretained(function)
+    self.code = .passUnretained(code)
+  }
+}
+
+extension Unmanaged {
+  /// Runs `body` on the instance without retaining it (the caller guarantees it
+  /// stays alive); `_withUnsafeGuaranteedRef` with the error type kept.
+  @inline(__always)
+  func withGuaranteed<R>(_ body: (Instance) throws(LanguageError) -> R) throws(LanguageError) -> R {
+    do {
+      return try _withUnsafeGuaranteedRef(body)
+    } catch {
+      // `_withUnsafeGuaranteedRef` rethrows only what `body` throws.
+      throw error as! LanguageError
+    }
   }
 }
 
 /// Global variables of one interpreter: resolved to indexes at compile time.
 final class Globals {
+  let calls: CallStack
   private(set) var boxes: [GlobalBox] = []
   private(set) var names: [String] = []
   private var index: [String: Int] = [:]
+
+  init(calls: CallStack) { self.calls = calls }
 
   func slot(_ name: String) -> Int {
     if let i = index[name] { return i }
     let i = boxes.count
     index[name] = i
     names.append(name)
-    boxes.append(GlobalBox())
+    boxes.append(GlobalBox(calls: calls))
     return i
   }
 
   subscript(i: Int) -> Value? {
     get { boxes[i].pointer.pointee }
-    set { boxes[i].pointer.pointee = newValue }
+    set { boxes[i].store(newValue) }
   }
 
   func value(_ name: String) -> Value? { index[name].flatMap { self[$0] } }

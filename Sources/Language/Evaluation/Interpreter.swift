@@ -29,7 +29,7 @@ public struct TopLevelStatement: Sendable {
 /// No global state anywhere else: two interpreters never share anything.
 public final class Interpreter: @unchecked Sendable {
   public let configuration: HostConfiguration
-  let globals = Globals()
+  let globals: Globals
   /// The session generator behind `rand`, `randn`, ...; `seed(n)` resets it.
   public var random: RandomGenerator
   /// `param` values in declaration order of first use.
@@ -52,6 +52,7 @@ public final class Interpreter: @unchecked Sendable {
     cancellation = configuration.cancellation
     callStack = CallStack(
       maxDepth: configuration.maxCallDepth, cancellation: configuration.cancellation)
+    globals = Globals(calls: callStack)
     random = RandomGenerator(seed: configuration.seed)
     Builtins.registerCore(into: self)
   }
@@ -114,6 +115,7 @@ public final class Interpreter: @unchecked Sendable {
     let frame = Frame.make(slotCount: 0, cellCount: 0, captures: [])
     callStack.state.pointee.depth = 0
     callStack.state.pointee.stackLimit = Self.currentStackLimit()
+    defer { callStack.emptyGraveyard() }
     _ = try code(frame)
     if statement.displaysValue {
       if case .nil = frame.value { return nil }
@@ -138,6 +140,7 @@ public final class Interpreter: @unchecked Sendable {
       let code = try compiler.compileTopLevel(s.stmt)
       let frame = Frame.make(slotCount: 0, cellCount: 0, captures: [])
       callStack.state.pointee.stackLimit = Self.currentStackLimit()
+      defer { callStack.emptyGraveyard() }
       _ = try code(frame)
       last = frame.value
     }
@@ -148,7 +151,8 @@ public final class Interpreter: @unchecked Sendable {
 
   /// Calls a function value with positional arguments (used by builtins like `map`).
   public func call(_ f: Value, _ args: [Value], span: SourceSpan?) throws(LanguageError) -> Value {
-    try callGeneral(
+    defer { callStack.emptyGraveyard() }
+    return try callGeneral(
       f, positional: args,
       positionalSpans: Array(repeating: span, count: args.count)
         .compactMap { $0 }, keywords: [], span: span)
