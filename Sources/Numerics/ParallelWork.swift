@@ -1,23 +1,26 @@
 import Dispatch
 import Foundation
-import Numerics
 
 /// Runs independent work items on a fixed number of workers and collects their results
-/// in item order.
+/// in item order: the one way the study modules use both cores.
 ///
 /// Item i is always computed by the same code from the same inputs (callers give each
-/// item its own seeded random stream), and results are stored by index, so the output
-/// does not depend on the number of workers or on scheduling. Worker w takes items
-/// w, w + W, w + 2W, … (W workers). The first error thrown by any item (including
-/// `NumericsError.cancelled` from `cancellation`) stops every worker at its next item and
-/// is rethrown.
-enum ParallelWork {
-  static func map<T: Sendable>(
+/// item its own seeded random stream, e.g. `RandomGenerator(seed:).stream(i)`), and
+/// results are stored by index, so the output does not depend on the number of workers
+/// or on scheduling. Worker w takes items w, w + W, w + 2W, … (W workers). The first
+/// error thrown by any item (including `NumericsError.cancelled` from `cancellation`)
+/// stops every worker at its next item and is rethrown. Progress is reported once per
+/// finished item.
+public enum ParallelWork {
+  /// The default number of workers: the active processor count.
+  public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+  public static func map<T: Sendable>(
     count: Int, workers requested: Int, cancellation: Cancellation,
-    _ body: @Sendable (Int) throws -> T
+    progress: Progress = .silent, _ body: @Sendable (Int) throws -> T
   ) throws -> [T] {
     let workers = max(1, min(requested, count))
-    let box = ResultBox<T>(count: count)
+    let box = ResultBox<T>(count: count, progress: progress)
     DispatchQueue.concurrentPerform(iterations: workers) { w in
       var i = w
       while i < count && !box.failed {
@@ -40,13 +43,25 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
   private let lock = NSLock()
   private var values: [T?]
   private var firstError: (any Error)?
+  private var done = 0
+  private let progress: Progress
 
-  init(count: Int) { values = [T?](repeating: nil, count: count) }
+  init(count: Int, progress: Progress) {
+    values = [T?](repeating: nil, count: count)
+    self.progress = progress
+  }
 
   var failed: Bool { lock.withLock { firstError != nil } }
   var error: (any Error)? { lock.withLock { firstError } }
 
-  func store(_ value: T, at i: Int) { lock.withLock { values[i] = value } }
+  func store(_ value: T, at i: Int) {
+    let finished = lock.withLock {
+      values[i] = value
+      done += 1
+      return done
+    }
+    progress.report(finished, of: values.count)
+  }
 
   func fail(_ error: any Error) {
     lock.withLock { if firstError == nil { firstError = error } }
@@ -56,18 +71,18 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
 }
 
 /// A thread-safe counter of finished work for `Progress`.
-final class ProgressCounter: @unchecked Sendable {
+public final class ProgressCounter: @unchecked Sendable {
   private let lock = NSLock()
   private var done = 0
   private let total: Int
-  private let progress: Numerics.Progress
+  private let progress: Progress
 
-  init(total: Int, progress: Numerics.Progress) {
+  public init(total: Int, progress: Progress) {
     self.total = total
     self.progress = progress
   }
 
-  func advance(by n: Int = 1) {
+  public func advance(by n: Int = 1) {
     let now = lock.withLock {
       done += n
       return done
