@@ -25,12 +25,11 @@ import Testing
     return r
   }
 
-  /// Runs with --update semantics from inside `dir` and returns the recorded notebook.
+  /// Runs with --update semantics and returns the recorded notebook. `DIR/` in the text
+  /// stands for the test's folder (tests never change the process-wide directory).
   func record(_ text: String, name: String = "nb.rpl") throws -> NotebookDocument {
     let path = dir.appendingPathComponent(name).path
-    let previous = FileManager.default.currentDirectoryPath
-    FileManager.default.changeCurrentDirectoryPath(dir.path)
-    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+    let text = text.replacingOccurrences(of: "DIR/", with: dir.path + "/")
     let outcome = runner().run(NotebookDocument(path: path, text: text), check: false)
     if let e = outcome.errorText { Issue.record("unexpected error: \(e)") }
     try NotebookRunner.writeAtomically(outcome.updatedText, to: path)
@@ -38,10 +37,7 @@ import Testing
   }
 
   func check(_ doc: NotebookDocument, _ r: NotebookRunner? = nil) -> NotebookOutcome {
-    let previous = FileManager.default.currentDirectoryPath
-    FileManager.default.changeCurrentDirectoryPath(dir.path)
-    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-    return (r ?? runner()).run(doc, check: true)
+    (r ?? runner()).run(doc, check: true)
   }
 
   static let source = """
@@ -61,13 +57,13 @@ import Testing
 
     # %% figure
     plot(x, x^2, label="square")
-    savefig("fig.png", dpi=60)
+    savefig("DIR/fig.png", dpi=60)
     """
 
   @Test func aRecordedNotebookReplaysCleanly() throws {
     let doc = try record(Self.source)
     #expect(doc.text.contains("#> 0.375"))
-    #expect(doc.text.contains("#> figure: fig.png (sha256 "))
+    #expect(doc.text.contains("#> figure: \(dir.path)/fig.png (sha256 "))
     let outcome = check(doc)
     #expect(outcome.replaysCleanly)
     #expect(outcome.statementsRun == 8)
@@ -97,14 +93,16 @@ import Testing
   @Test func aChangedDataFileIsReported() throws {
     let csv = dir.appendingPathComponent("data.csv")
     try "a,b\n1,2\n3,4\n".write(to: csv, atomically: true, encoding: .utf8)
-    let doc = try record("# %% data\nt = load(\"data.csv\")\nsum(t.a)\n")
-    #expect(doc.text.contains("#> loaded data.csv: 12 bytes, sha256 "))
+    let doc = try record("# %% data\nt = load(\"DIR/data.csv\")\nsum(t.a)\n")
+    #expect(doc.text.contains("#> loaded \(dir.path)/data.csv: 12 bytes, sha256 "))
     #expect(check(doc).replaysCleanly)
     try "a,b\n1,2\n3,5\n".write(to: csv, atomically: true, encoding: .utf8)
     let outcome = check(doc)
     #expect(outcome.divergences.count == 1)
     #expect(outcome.divergences.first?.cellTitle == "data")
-    #expect(outcome.divergences.first?.got.first?.hasPrefix("loaded data.csv: 12 bytes") == true)
+    #expect(
+      outcome.divergences.first?.got.first?.hasPrefix("loaded \(dir.path)/data.csv: 12 bytes")
+        == true)
   }
 
   @Test func updateThenCheckPasses() throws {

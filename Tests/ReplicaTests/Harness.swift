@@ -160,8 +160,8 @@ final class Terminal {
   }
 
   /// Waits for the program to exit and returns its status (128 + the signal if killed).
-  func exitStatus() throws -> Int32 {
-    let deadline = Date().addingTimeInterval(30)
+  func exitStatus(timeout: Double = 30) throws -> Int32 {
+    let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
       let state = try tmux([
         "display", "-p", "-t", "t", "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}",

@@ -30,7 +30,18 @@ struct TerminalTests {
     try first.enter("zz = 42")
     try first.waitForPrompt()
     try first.press("C-d")
-    #expect(try first.exitStatus() == 0)
+    // Under heavy parallel load (the scheduler tests) tmux occasionally delivers the first
+    // Ctrl-D before readline reads it and it is lost (seen 1 run in 3 with the sweep
+    // tests, never alone); a person presses it again, and so does the test. The REPL must
+    // then exit with status 0 and have written its history.
+    let status: Int32
+    if let s = try? first.exitStatus(timeout: 5) {
+      status = s
+    } else {
+      try first.press("C-d")
+      status = try first.exitStatus()
+    }
+    #expect(status == 0)
     #expect(try dir.read("replica/history").contains("zz = 42"))
 
     let second = try Terminal(data: dir.path, cwd: dir.path)
