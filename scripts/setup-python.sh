@@ -4,7 +4,6 @@
 # as plain text for the variational-replica study (tests and notebooks/variational-replica.rpl):
 #   diabetes_data_raw.csv   442 × 10 inputs, space-separated, no header (decompressed)
 #   diabetes_target.csv     442 targets, one per line (decompressed)
-#   breast_cancer.csv       569 × 30 inputs + 0/1 label, first line "569,30,malignant,benign"
 # scikit-learn is installed without its dependencies: only its data files are read.
 # Nothing is downloaded at run time. Idempotent: when numpy imports and the files exist
 # this is one quick python start.
@@ -14,7 +13,7 @@ cd "$(dirname "$0")/.."
 VENV=.build/pyvenv
 PY="$VENV/bin/python"
 DATA=.build/data/sklearn
-FILES=(diabetes_data_raw.csv diabetes_target.csv breast_cancer.csv)
+FILES=(diabetes_data_raw.csv diabetes_target.csv)
 
 ready() {
   [ -x "$PY" ] && "$PY" -c 'import numpy' 2>/dev/null || return 1
@@ -41,12 +40,11 @@ if ! "$PY" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("sk
 fi
 mkdir -p "$DATA"
 "$PY" - "$DATA" <<'PYEOF'
-import gzip, importlib.util, pathlib, shutil, sys
+import gzip, importlib.util, pathlib, sys
 source = pathlib.Path(importlib.util.find_spec("sklearn").submodule_search_locations[0]) / "datasets" / "data"
 target = pathlib.Path(sys.argv[1])
 for name in ("diabetes_data_raw.csv", "diabetes_target.csv"):
     with gzip.open(source / (name + ".gz"), "rb") as f:
         (target / name).write_bytes(f.read())
-shutil.copyfile(source / "breast_cancer.csv", target / "breast_cancer.csv")
 PYEOF
 echo "setup-python: datasets in $DATA" >&2
