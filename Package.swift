@@ -31,6 +31,7 @@ let coreTargets: [Target] = [
 
 let studies = [
   "DenseAssociativeMemory", "RecurrentSelfAttention", "OrdinalCollapse", "SelfDistillation",
+  "VariationalReplica",
 ]
 
 let studyTargets: [Target] = studies.map {

@@ -13,6 +13,7 @@ public enum Library {
     interp.register(OrdinalCollapseModule.make())
     interp.define(Results.builtin())
     interp.register(SelfDistillationModule.make())
+    interp.register(VariationalReplicaModule.make())
     interp.sealBuiltins()
   }
 }

@@ -111,6 +111,9 @@ case "onc":
 case "sd":
   SDBench.run()
   exit(0)
+case "vga":
+  VGABench.run()
+  exit(0)
 default: break
 }
 let chosen = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
