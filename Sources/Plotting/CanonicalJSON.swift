@@ -16,16 +16,31 @@ extension Figure {
     return out
   }
 
-  /// The SHA-256 (hex) of the canonical JSON with every number rounded to 32 significant
-  /// bits (about 9.6 decimal digits): the figure's identity for notebooks. That is far
-  /// below anything a plot can show, yet last-bit differences between builds and CPUs
-  /// (vector kernels, BLAS) do not change the hash, so `replica check` compares what the
-  /// figure shows.
+  /// The figure's identity for notebooks: the SHA-256 (hex) of its canonical binary
+  /// encoding, streamed into the hash (no text is formed). The encoding is that of the tree
+  /// `canonicalJSON()` prints (same keys, nil optionals left out, non-finite numbers as the
+  /// strings "nan", "inf", "-inf"), written depth first; every count and length is a UInt64
+  /// in 8 little-endian bytes:
+  ///
+  /// - null `n`; false `f`; true `t` (one ASCII byte each);
+  /// - a number: `d`, then the 8 little-endian bytes of its IEEE 754 binary64 value rounded
+  ///   to nearest with 32 significant bits (`JSONValue.quantized`: the 20 low mantissa bits
+  ///   cleared, about 9.6 decimal digits), with both zeros as +0 and any NaN as
+  ///   0x7FF8000000000000;
+  /// - a string: `s`, its UTF-8 length, its UTF-8 bytes;
+  /// - an array: `a`, its element count, the elements;
+  /// - an object: `o`, its field count, then per field in increasing byte-wise order of the
+  ///   UTF-8 keys: the key's UTF-8 length and bytes, then the value.
+  ///
+  /// The rounding is far below anything a plot can show, yet last-bit differences between
+  /// builds and CPUs (vector kernels, BLAS) do not change the hash, so `replica check`
+  /// compares what the figure shows. Equal trees give equal encodings, and the encoding is
+  /// prefix-free, so distinct trees give distinct byte strings.
   public func specHash() -> String {
     let tree = try! TreeEncoder.tree(self)
-    var out = ""
-    tree.write(to: &out, quantize: true)
-    return SHA256.hex(out)
+    var writer = CanonicalHashWriter()
+    tree.writeCanonicalBinary(to: &writer)
+    return writer.finalizeHex()
   }
 
   /// Reads a figure from `canonicalJSON()` output (or any JSON of the same shape).
@@ -53,16 +68,16 @@ indirect enum JSONValue {
   case array([JSONValue])
   case object([String: JSONValue])
 
-  func write(to out: inout String, quantize: Bool = false) {
+  func write(to out: inout String) {
     switch self {
     case .null: out += "null"
     case .bool(let b): out += b ? "true" : "false"
-    case .number(let n): out += Self.format(quantize ? Self.quantized(n) : n)
+    case .number(let n): out += Self.format(n)
     case .numbers(let a):
       out += "["
       for (k, n) in a.enumerated() {
         if k > 0 { out += "," }
-        out += Self.format(quantize ? Self.quantized(n) : n)
+        out += Self.format(n)
       }
       out += "]"
     case .string(let s): Self.quote(s, into: &out)
@@ -70,7 +85,7 @@ indirect enum JSONValue {
       out += "["
       for (k, v) in a.enumerated() {
         if k > 0 { out += "," }
-        v.write(to: &out, quantize: quantize)
+        v.write(to: &out)
       }
       out += "]"
     case .object(let o):
@@ -79,9 +94,36 @@ indirect enum JSONValue {
         if k > 0 { out += "," }
         Self.quote(key, into: &out)
         out += ":"
-        o[key]!.write(to: &out, quantize: quantize)
+        o[key]!.write(to: &out)
       }
       out += "}"
+    }
+  }
+
+  /// Appends the canonical binary encoding of this value (`Figure.specHash`) to `out`.
+  func writeCanonicalBinary(to out: inout CanonicalHashWriter) {
+    switch self {
+    case .null: out.byte(UInt8(ascii: "n"))
+    case .bool(let b): out.byte(UInt8(ascii: b ? "t" : "f"))
+    case .number(let n): out.number(n)
+    case .numbers(let a):
+      out.byte(UInt8(ascii: "a"))
+      out.word(UInt64(a.count))
+      for n in a { out.number(n) }
+    case .string(let s):
+      out.byte(UInt8(ascii: "s"))
+      out.text(s)
+    case .array(let a):
+      out.byte(UInt8(ascii: "a"))
+      out.word(UInt64(a.count))
+      for v in a { v.writeCanonicalBinary(to: &out) }
+    case .object(let o):
+      out.byte(UInt8(ascii: "o"))
+      out.word(UInt64(o.count))
+      for key in o.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        out.text(key)
+        o[key]!.writeCanonicalBinary(to: &out)
+      }
     }
   }
 
@@ -117,6 +159,58 @@ indirect enum JSONValue {
       }
     }
     out += "\""
+  }
+}
+
+/// Streams the canonical binary encoding of `Figure.specHash` into SHA-256 through a
+/// 64 KiB buffer.
+struct CanonicalHashWriter {
+  private var hasher = SHA256.Hasher()
+  private var buffer: [UInt8]
+  private static let capacity = 1 << 16
+
+  init() {
+    buffer = []
+    buffer.reserveCapacity(Self.capacity + 16)
+  }
+
+  mutating func byte(_ b: UInt8) {
+    buffer.append(b)
+    if buffer.count >= Self.capacity { flush() }
+  }
+
+  /// `w` as 8 little-endian bytes.
+  mutating func word(_ w: UInt64) {
+    withUnsafeBytes(of: w.littleEndian) { buffer.append(contentsOf: $0) }
+    if buffer.count >= Self.capacity { flush() }
+  }
+
+  /// `d` and the quantized value of `n` (+0 for zeros, one NaN).
+  mutating func number(_ n: Double) {
+    let q = JSONValue.quantized(n)
+    buffer.append(UInt8(ascii: "d"))
+    word(q.isNaN ? 0x7FF8_0000_0000_0000 : q.bitPattern)
+  }
+
+  /// The UTF-8 length of `s`, then its bytes.
+  mutating func text(_ s: String) {
+    var s = s
+    s.withUTF8 { utf8 in
+      word(UInt64(utf8.count))
+      buffer.append(contentsOf: utf8)
+    }
+    if buffer.count >= Self.capacity { flush() }
+  }
+
+  private mutating func flush() {
+    hasher.update(buffer)
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// The SHA-256 of everything written, as 64 lowercase hexadecimal digits.
+  consuming func finalizeHex() -> String {
+    flush()
+    return hasher.finalizeHex()
   }
 }
 

@@ -28,9 +28,12 @@ private final class TreeNode {
     return .number(d)
   }
 
-  /// The leaf for a primitive `value`, or nil when it is not one.
+  /// The leaf for a primitive `value`, or nil when it is not one. A `[Double]` of finite
+  /// numbers (a figure's data) is one leaf, sharing the array's storage: the tree the
+  /// element-by-element path would build, without a call per number.
   static func primitive<T>(_ value: T) -> JSONValue? {
     switch value {
+    case let a as [Double] where a.allSatisfy(\.isFinite): return .numbers(a)
     case let d as Double: return number(d)
     case let f as Float: return number(Double(f))
     case let i as Int: return .number(Double(i))

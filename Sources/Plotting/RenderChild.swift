@@ -1,6 +1,7 @@
 import Foundation
 
-/// The `replica-render` program: reads a figure's JSON on stdin and draws it with PLplot.
+/// The `replica-render` program: reads a figure on stdin (the binary layout of `FigureWire`,
+/// or figure JSON) and draws it with PLplot.
 ///
 /// Usage: `replica-render <output-path> <pdf|png|svg|eps> <dpi>` writes a file;
 /// `replica-render --window <dpi> <title>` opens an X window on `$DISPLAY` (PLplot's
@@ -9,8 +10,8 @@ import Foundation
 /// on success; on failure prints one line to stderr and exits 1 (or 2 for a usage error).
 public enum RenderChild {
   static let usage =
-    "usage: replica-render <output-path> <pdf|png|svg|eps> <dpi> < figure.json\n"
-    + "       replica-render --window <dpi> <title> < figure.json\n"
+    "usage: replica-render <output-path> <pdf|png|svg|eps> <dpi> < figure\n"
+    + "       replica-render --window <dpi> <title> < figure\n"
 
   public static func main(arguments: [String]) -> Int32 {
     unblockSignals()
@@ -49,7 +50,7 @@ public enum RenderChild {
 
   private static func readFigure() throws -> PreparedFigure {
     let data = FileHandle.standardInput.readDataToEndOfFile()
-    let figure = try Figure(json: String(decoding: data, as: UTF8.self))
+    let figure = try FigureWire.decode(data)
     return try figure.prepared().figure
   }
 

@@ -9,11 +9,9 @@ public enum Renderer {
   /// Validates `figure`, then draws it to `path` in the format of its extension (pdf, png,
   /// svg, eps). `dpi` sets the PNG pixel size (inches × dpi); vector formats ignore it.
   /// Returns the validation warnings. Throws `PlotError` for bad input, an unwritable path
-  /// or a failed render.
-  /// `canonicalJSON`, when given, must be `figure.canonicalJSON()` (a caller that hashed the
-  /// figure passes it so the serialisation is not done twice).
+  /// or a failed render. The child gets the figure in the binary layout of `FigureWire`.
   public static func render(
-    _ figure: Figure, to path: String, dpi: Double = 150, canonicalJSON: String? = nil
+    _ figure: Figure, to path: String, dpi: Double = 150
   ) throws -> [PlotWarning] {
     let format = try OutputFormat(path: path)
     guard dpi.isFinite, (10...1200).contains(dpi) else {
@@ -23,9 +21,9 @@ public enum Renderer {
     let warnings = try figure.validate()
     try OutputFormat.checkWritable(path)
     let child = try childExecutable()
-    let json = canonicalJSON ?? figure.canonicalJSON()
+    let input = FigureWire.encode(figure)
     try lock.withLock {
-      try run(child, arguments: [path, format.rawValue, "\(dpi)"], input: Data(json.utf8))
+      try run(child, arguments: [path, format.rawValue, "\(dpi)"], input: input)
     }
     return warnings
   }
@@ -74,7 +72,7 @@ public enum Renderer {
   /// Starts a window child and waits until it has drawn the figure (or failed).
   private static func openWindow(_ figure: Figure, display: String, dpi: Double) throws -> Int32 {
     let child = try childExecutable()
-    let json = figure.canonicalJSON()
+    let input = FigureWire.encode(figure)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: child)
     process.arguments = ["--window", "\(dpi)", windowTitle]
@@ -95,7 +93,7 @@ public enum Renderer {
       throw PlotError.renderFailed("could not start \(child): \(error)")
     }
     let writer = stdin.fileHandleForWriting
-    try? writer.write(contentsOf: Data(json.utf8))
+    try? writer.write(contentsOf: input)
     try? writer.close()
     // The child writes "ready" and then points stdout at /dev/null: end of file either way.
     let said = stdout.fileHandleForReading.readDataToEndOfFile()

@@ -245,4 +245,38 @@ struct ValidationTests {
     #expect(g.canonicalJSON() != a)
     #expect(throws: PlotError.self) { try Figure(json: "{}") }
   }
+
+  /// The binary layout sent to the render child gives back the same figure (data arrays as
+  /// blocks, a NaN-holding array as JSON); figure JSON is still accepted; a truncated block
+  /// is an error.
+  @Test func figureWireRoundTrips() throws {
+    var f = try Fixtures.paperFigure()
+    var plain = f
+    plain.plot([1, 2, 3], [0.25, 0.1, 1e-300])
+    #expect(try FigureWire.decode(FigureWire.encode(plain)) == plain)
+    f.plot([1, 2, 3], [.nan, 0.1, -0.0])
+    let data = FigureWire.encode(f)
+    #expect(data.starts(with: FigureWire.magic))
+    // NaN ≠ NaN, so the figures are compared through their canonical JSON.
+    #expect(try FigureWire.decode(data).canonicalJSON() == f.canonicalJSON())
+    #expect(
+      try FigureWire.decode(Data(f.canonicalJSON().utf8)).canonicalJSON() == f.canonicalJSON())
+    #expect(throws: PlotError.self) { try FigureWire.decode(data.dropLast(4)) }
+  }
+
+  /// The spec hash depends only on the figure: equal figures hash alike, a change of a
+  /// number beyond 32 significant bits does not move it, a visible change does.
+  @Test func specHashIgnoresLastBitsOnly() throws {
+    let f = try Fixtures.paperFigure()
+    var g = f
+    g.plot([1, 2], [0.5, 1])
+    var h = f
+    h.plot([1, 2], [0.5, 1 + 1e-15])
+    var k = f
+    k.plot([1, 2], [0.5, 1.001])
+    #expect(f.specHash() == f.specHash())
+    #expect(g.specHash() == h.specHash())
+    #expect(g.specHash() != k.specHash())
+    #expect(g.specHash() != f.specHash())
+  }
 }

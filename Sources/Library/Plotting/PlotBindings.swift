@@ -414,9 +414,8 @@ enum PlotBindings {
           span: pathSpan)
       }
     }
-    let json = box.figure.canonicalJSON()
     do {
-      for w in try Renderer.render(box.figure, to: path, dpi: dpi, canonicalJSON: json) {
+      for w in try Renderer.render(box.figure, to: path, dpi: dpi) {
         ctx.interpreter.configuration.warning(w.description)
       }
     } catch let e as PlotError {
