@@ -706,7 +706,8 @@ final class CSVReader {
       throw DataError.malformed(
         path: path, line: line + self.line - 1, column: column, message: message)
     }
-    columns = halves[0].columns
+    // Moved out, not copied: the first half's arrays must stay unshared to grow in place.
+    swap(&columns, &halves[0].columns)
     columns.append(&halves[1].columns)
     return true
   }
