@@ -1,4 +1,6 @@
+import Dispatch
 import Numerics
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -41,6 +43,15 @@ final class CSVReader {
   private var recordEnd = 0
   private var spans: [Span] = []
 
+  /// Whether `refill` checks the bytes it reads for a quote character (then it throws
+  /// `QuoteFound`), and whether it found one.
+  private var watchQuotes = false
+  private var sawQuote = false
+  /// Whether the records were read in two halves at once.
+  private var didSplit = false
+
+  private struct QuoteFound: Error {}
+
   private struct Span {
     /// Where the field begins, before any opening quote.
     var begin: Int
@@ -58,11 +69,12 @@ final class CSVReader {
   private static let lineFeed = UInt8(ascii: "\n")
   private static let carriageReturn = UInt8(ascii: "\r")
 
-  init(source: ByteSource, separator: UInt8?, comment: UInt8?) {
+  /// A reader of `source` whose buffer starts with `capacity` bytes.
+  init(source: ByteSource, separator: UInt8?, comment: UInt8?, capacity: Int = 1 << 20) {
     self.source = source
     self.comment = comment
     self.separator = separator ?? UInt8(ascii: ",")
-    capacity = 1 << 20
+    self.capacity = capacity
     buffer = .allocate(capacity: capacity)
     special.initialize(repeating: 0, count: 256)
     special[Int(Self.quote)] = 1
@@ -80,8 +92,20 @@ final class CSVReader {
 
   /// Reads the whole source into a table.
   static func read(
-    source: ByteSource, options: CSVOptions, cancellation: Cancellation
+    source: ByteSource, options: CSVOptions, cancellation: Cancellation,
+    parallelism: Parallelism = .standard
   ) throws -> Table {
+    try readReporting(
+      source: source, options: options, cancellation: cancellation, parallelism: parallelism
+    ).table
+  }
+
+  /// Reads the whole source into a table with buffers of `bufferBytes` to start with;
+  /// `split` tells whether the last pass read it in two halves at once.
+  static func readReporting(
+    source: ByteSource, options: CSVOptions, cancellation: Cancellation,
+    parallelism: Parallelism, bufferBytes: Int = 1 << 20
+  ) throws -> (table: Table, split: Bool) {
     let bytes = try options.validated()
     var separator = bytes.separator
     if separator == nil {
@@ -90,17 +114,24 @@ final class CSVReader {
     }
     var header = options.header
     var textColumns = Set<Int>()
-    for _ in 0..<2 {
+    var parallelism: Parallelism? = parallelism
+    var passes = 0
+    while passes < 2 {
       try source.rewind()
-      let reader = CSVReader(source: source, separator: separator, comment: bytes.comment)
+      let reader = CSVReader(
+        source: source, separator: separator, comment: bytes.comment, capacity: bufferBytes)
       try reader.prologue(skip: options.skip, detectSeparator: separator == nil)
       separator = reader.separator
-      switch try reader.pass(header: header, textColumns: textColumns, cancellation: cancellation)
+      switch try reader.pass(
+        header: header, textColumns: textColumns, parallelism: parallelism,
+        cancellation: cancellation)
       {
-      case .table(let table): return table
+      case .table(let table): return (table, reader.didSplit)
       case .again(let h, let t):
         header = h
         textColumns = t
+        passes += 1
+      case .unsplit: parallelism = nil
       }
     }
     // The second pass is given every text column and the header decision, so no
@@ -129,6 +160,10 @@ final class CSVReader {
     }
     let n = try source.read(into: buffer + end, count: capacity - end)
     if n == 0 { atEndOfInput = true }
+    if watchQuotes && memchr(buffer + end, Int32(Self.quote), n) != nil {
+      sawQuote = true
+      throw QuoteFound()
+    }
     end += n
   }
 
@@ -408,6 +443,8 @@ final class CSVReader {
     case table(Table)
     /// Read again with these settings.
     case again(header: Bool, textColumns: Set<Int>)
+    /// Read again with the same settings in one pass: the split was not safe.
+    case unsplit
   }
 
   private enum Kind {
@@ -417,16 +454,65 @@ final class CSVReader {
     case changed
   }
 
+  /// The columns read from a run of records.
+  private struct Columns {
+    var kinds: [Kind]
+    var numbers: [[Double]]
+    var texts: [[String]]
+    /// Per column: a number other than NaN was read while the column was numeric.
+    var sawNumber: [Bool]
+    var rows = 0
+
+    init(kinds: [Kind]) {
+      self.kinds = kinds
+      numbers = [[Double]](repeating: [], count: kinds.count)
+      texts = [[String]](repeating: [], count: kinds.count)
+      sawNumber = [Bool](repeating: false, count: kinds.count)
+    }
+
+    /// Appends `later`, the columns of the records that follow these. A column numeric
+    /// in one part and text in the other is `changed`, as one run over all the records
+    /// would make it; a number in `later` counts only where this part left the column
+    /// numeric (one run stops looking at a column once it changed).
+    mutating func append(_ later: inout Columns) {
+      for j in kinds.indices {
+        if kinds[j] == .number && later.kinds[j] == .number {
+          sawNumber[j] = sawNumber[j] || later.sawNumber[j]
+          numbers[j].reserveCapacity(numbers[j].count + later.numbers[j].count)
+          numbers[j].append(contentsOf: later.numbers[j])
+        } else if kinds[j] == .text {
+          texts[j].append(contentsOf: later.texts[j])
+        } else {
+          if kinds[j] == .number { sawNumber[j] = sawNumber[j] || later.sawNumber[j] }
+          kinds[j] = .changed
+          numbers[j] = []
+        }
+        later.numbers[j] = []
+        later.texts[j] = []
+      }
+      rows += later.rows
+    }
+  }
+
+  /// Files at least this large are read in two halves at once (see `pass`).
+  static let parallelThreshold = 4 << 20
+
+  /// When to read in two halves: files of at least `minimumBytes`, split at the first
+  /// line feed at or after `splitNear` (the middle of the data when nil).
+  struct Parallelism {
+    var minimumBytes: Int
+    var splitNear: Int?
+
+    static let standard = Parallelism(minimumBytes: CSVReader.parallelThreshold, splitNear: nil)
+  }
+
   /// Reads every record. `header` nil defers the decision to the end of the pass;
   /// `textColumns` are read as text from the start.
-  private func pass(header: Bool?, textColumns: Set<Int>, cancellation: Cancellation) throws
-    -> Outcome
-  {
+  private func pass(
+    header: Bool?, textColumns: Set<Int>, parallelism: Parallelism?, cancellation: Cancellation
+  ) throws -> Outcome {
     guard try nextRecord() else { return .table(Table()) }
     let width = spans.count
-    var kinds = (0..<width).map { textColumns.contains($0) ? Kind.text : .number }
-    var numbers = [[Double]](repeating: [], count: width)
-    var texts = [[String]](repeating: [], count: width)
     var names = (0..<width).map { "c\($0 + 1)" }
     var pending: [String]?
     var storeFirst = false
@@ -443,11 +529,64 @@ final class CSVReader {
       }
     }
     let firstLine = recordLine
-    var sawNumber = false
-    var rows = 0
-    var estimated = false
-    let dataStart = bufferOffset + start
+    var columns = Columns(kinds: (0..<width).map { textColumns.contains($0) ? .text : .number })
+    let dataStart = bufferOffset + (storeFirst ? recordStart : start)
+    let bytes = source.size.map { $0 - dataStart }
+    if let parallelism, let size = source.size, size >= parallelism.minimumBytes,
+      let at = try splitPoint(near: parallelism.splitNear ?? dataStart + (size - dataStart) / 2)
+    {
+      didSplit = try readHalves(
+        split: at, into: &columns, storeFirst: storeFirst, firstLine: firstLine,
+        reserveFor: bytes, cancellation: cancellation)
+      if !didSplit { return .unsplit }
+    } else {
+      try records(
+        into: &columns, storeCurrent: storeFirst, firstLine: firstLine, reserveFor: bytes,
+        cancellation: cancellation)
+    }
 
+    let kinds = columns.kinds
+    let changed = Set((0..<width).filter { kinds[$0] != .number })
+    if let pending {
+      if !columns.sawNumber.contains(true) {
+        // No number after the first row: it is data, and every column is text unless
+        // all its values are missing.
+        let firstText = (0..<width).filter { j in
+          !["", "NA", "N/A"].contains(pending[j].trimmingSpaces)
+        }
+        return .again(header: false, textColumns: changed.union(firstText))
+      }
+      names = pending
+    }
+    if kinds.contains(where: { $0 == .changed }) {
+      return .again(header: pending != nil || header == true, textColumns: changed)
+    }
+    let result: [Table.Column] = (0..<width).map { j in
+      kinds[j] == .text ? .text(columns.texts[j]) : .number(Vector(columns.numbers[j]))
+    }
+    return .table(Table(unchecked: Array(zip(Self.unique(names), result)), rowCount: columns.rows))
+  }
+
+  /// Reads the records from here to the end of input into `columns`, each checked to
+  /// have as many fields as the first record (at `firstLine`). `storeCurrent` stores the
+  /// record already scanned first. Numeric columns reserve room for the records in
+  /// `reserveFor` bytes, estimated from the first 4096.
+  private func records(
+    into columns: inout Columns, storeCurrent: Bool, firstLine: Int, reserveFor bytes: Int?,
+    cancellation: Cancellation
+  ) throws {
+    let width = columns.kinds.count
+    // The columns are worked on as locals, free of exclusivity checks on `columns`.
+    var kinds = columns.kinds
+    var numbers: [[Double]] = []
+    var texts: [[String]] = []
+    var sawNumber = columns.sawNumber
+    swap(&numbers, &columns.numbers)
+    swap(&texts, &columns.texts)
+    var rows = 0
+    var estimated = bytes == nil
+    let begin = bufferOffset + (storeCurrent ? recordStart : start)
+    var storeFirst = storeCurrent
     while true {
       if storeFirst {
         storeFirst = false
@@ -467,7 +606,7 @@ final class CSVReader {
         case .number:
           if let x = number(s, in: base) {
             numbers[j].append(x)
-            if !x.isNaN { sawNumber = true }
+            if !x.isNaN && !sawNumber[j] { sawNumber[j] = true }
           } else {
             _ = try text(s)
             kinds[j] = .changed
@@ -480,35 +619,121 @@ final class CSVReader {
       rows += 1
       if rows & 0xFFF == 0 {
         try cancellation.check()
-        if !estimated, let size = source.size {
+        if !estimated, let bytes {
           // Reserve once from the bytes per row so far, with 5% slack.
           estimated = true
-          let perRow = Double(bufferOffset + start - dataStart) / Double(rows)
-          let expected = Int(Double(size - dataStart) / perRow * 1.05) + 1024
+          let perRow = Double(bufferOffset + start - begin) / Double(rows)
+          let expected = Int(Double(bytes) / perRow * 1.05) + 1024
           for j in 0..<width where kinds[j] == .number { numbers[j].reserveCapacity(expected) }
         }
       }
     }
+    columns.kinds = kinds
+    columns.sawNumber = sawNumber
+    columns.rows += rows
+    swap(&numbers, &columns.numbers)
+    swap(&texts, &columns.texts)
+  }
 
-    let changed = Set((0..<width).filter { kinds[$0] != .number })
-    if let pending {
-      if !sawNumber {
-        // No number after the first row: it is data, and every column is text unless
-        // all its values are missing.
-        let firstText = (0..<width).filter { j in
-          !["", "NA", "N/A"].contains(pending[j].trimmingSpaces)
-        }
-        return .again(header: false, textColumns: changed.union(firstText))
+  // MARK: - Two halves at once
+
+  /// The offset just after the first line feed at or after `offset`, when that leaves
+  /// bytes on both sides not yet read; nil otherwise.
+  private func splitPoint(near offset: Int) throws -> Int? {
+    guard let size = source.size else { return nil }
+    var p = max(offset, bufferOffset + end)
+    while p < size {
+      let chunk = try source.bytes(at: p, count: 1 << 16)
+      if chunk.isEmpty { return nil }
+      if let k = chunk.firstIndex(of: Self.lineFeed) {
+        return p + k + 1 < size ? p + k + 1 : nil
       }
-      names = pending
+      p += chunk.count
     }
-    if kinds.contains(where: { $0 == .changed }) {
-      return .again(header: pending != nil || header == true, textColumns: changed)
+    return nil
+  }
+
+  /// Reads the rest of the input in two halves on two threads, this reader up to `split`
+  /// and a second one from it, then appends the second half's columns to `columns`.
+  ///
+  /// The split is sound only if byte `split` starts a record in a single pass, so the
+  /// halves are joined only when no quote character occurs between here and `split`
+  /// (checked with `memchr` on every chunk as it is read): then the line feed before it
+  /// ends a record, outside any quotes. Otherwise this returns false, having stopped at
+  /// the first quote, and the file must be read again in one pass.
+  /// Errors in the first half come first, as in one pass; an error in the second half
+  /// has its line shifted by the lines of the first.
+  private func readHalves(
+    split: Int, into columns: inout Columns, storeFirst: Bool, firstLine: Int,
+    reserveFor bytes: Int?, cancellation: Cancellation
+  ) throws -> Bool {
+    if memchr(buffer + start, Int32(Self.quote), end - start) != nil { return false }
+    let second = CSVReader(
+      source: source.window(from: split), separator: separator, comment: comment,
+      capacity: capacity)
+    second.special[Int(separator)] = 1
+    let size = source.size ?? split
+    let stop = StopFlag()
+    let halves = [
+      Half(reader: self, columns: columns, storeFirst: storeFirst, reserveFor: bytes),
+      Half(
+        reader: second, columns: Columns(kinds: columns.kinds), storeFirst: false,
+        reserveFor: size - split),
+    ]
+    let stopping = Cancellation { stop.isSet || cancellation.isCancelled }
+    source.limit = split
+    watchQuotes = true
+    defer {
+      watchQuotes = false
+      source.limit = nil
     }
-    let columns: [Table.Column] = (0..<width).map { j in
-      kinds[j] == .text ? .text(texts[j]) : .number(Vector(numbers[j]))
+    DispatchQueue.concurrentPerform(iterations: 2) { k in
+      let half = halves[k]
+      do {
+        try half.reader.records(
+          into: &half.columns, storeCurrent: half.storeFirst, firstLine: firstLine,
+          reserveFor: half.reserveFor, cancellation: k == 0 ? cancellation : stopping)
+      } catch {
+        half.error = error
+        if k == 0 { stop.set() }
+      }
     }
-    return .table(Table(unchecked: Array(zip(Self.unique(names), columns)), rowCount: rows))
+    if sawQuote { return false }
+    if let error = halves[0].error { throw error }
+    if let error = halves[1].error {
+      guard case .malformed(let path, let line, let column, let message) = error as? DataError
+      else { throw error }
+      throw DataError.malformed(
+        path: path, line: line + self.line - 1, column: column, message: message)
+    }
+    // Moved out, not copied: the first half's arrays must stay unshared to grow in place.
+    swap(&columns, &halves[0].columns)
+    columns.append(&halves[1].columns)
+    return true
+  }
+
+  /// One half of a split read: its reader, what it reads and what it found. Each half
+  /// is touched by one thread only while the halves run, and by the caller after.
+  private final class Half: @unchecked Sendable {
+    let reader: CSVReader
+    var columns: Columns
+    let storeFirst: Bool
+    let reserveFor: Int?
+    var error: Error?
+
+    init(reader: CSVReader, columns: Columns, storeFirst: Bool, reserveFor: Int?) {
+      self.reader = reader
+      self.columns = columns
+      self.storeFirst = storeFirst
+      self.reserveFor = reserveFor
+    }
+  }
+
+  /// A flag one thread sets to stop another.
+  private final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
   }
 
   /// Header names made usable: spaces trimmed, empty names called `c1`, `c2`, ... by
