@@ -67,21 +67,18 @@ extension Solvers {
     guard f.isFinite && g.allSatisfy({ $0.isFinite }) else {
       throw NumericsError.nonFinite(operation: operation)
     }
-    var s: [[Double]] = []
-    var y: [[Double]] = []
-    var rho: [Double] = []
+    var history = History(memory: memory, dimension: n)
+    var d = [Double](repeating: 0, count: n)
     var gNorm = maxNorm(g)
     var iteration = 0
     var reset = true
     while gNorm > gradientTolerance && iteration < maxIterations {
       try cancellation.check()
-      var d = twoLoop(g, s, y, rho)
+      history.direction(g, into: &d)
       var slope = dot(d, g)
       if !(slope < 0) {
-        s.removeAll()
-        y.removeAll()
-        rho.removeAll()
-        d = g.map { -$0 }
+        history.clear()
+        for i in 0..<n { d[i] = -g[i] }
         slope = dot(d, g)
         reset = true
       }
@@ -90,30 +87,13 @@ extension Solvers {
         let step = try lineSearch(
           objective, x: x, f: f, slope: slope, direction: d, initial: initial)
       else { break }
-      var sk = [Double](repeating: 0, count: n)
-      var yk = [Double](repeating: 0, count: n)
-      for i in 0..<n {
-        sk[i] = step.x[i] - x[i]
-        yk[i] = step.g[i] - g[i]
-      }
-      let sy = dot(sk, yk)
-      let yy = dot(yk, yk)
-      if sy > Double.ulpOfOne * yy {
-        if s.count == memory {
-          s.removeFirst()
-          y.removeFirst()
-          rho.removeFirst()
-        }
-        s.append(sk)
-        y.append(yk)
-        rho.append(1 / sy)
-      }
+      history.update(from: x, g, to: step.x, step.g)
       x = step.x
       f = step.f
       g = step.g
       gNorm = maxNorm(g)
       iteration += 1
-      reset = s.isEmpty
+      reset = history.count == 0
     }
     return MinimizationResult(
       x: Vector(x), value: f, gradientNorm: gNorm, iterations: iteration,
@@ -208,35 +188,140 @@ extension Solvers {
     return alpha.isFinite ? alpha : nil
   }
 
-  /// H∇f by the two-loop recursion (Nocedal & Wright Algorithm 7.4), negated: the
-  /// L-BFGS search direction −H g.
-  private static func twoLoop(
-    _ g: [Double], _ s: [[Double]], _ y: [[Double]], _ rho: [Double]
-  ) -> [Double] {
-    var q = g
-    let m = s.count
-    var alphas = [Double](repeating: 0, count: m)
-    for i in stride(from: m - 1, through: 0, by: -1) {
-      let a = rho[i] * dot(s[i], q)
-      alphas[i] = a
-      for j in 0..<q.count { q[j] -= a * y[i][j] }
+  /// The L-BFGS memory: the last `memory` accepted pairs sₖ = xₖ₊₁ − xₖ,
+  /// yₖ = ∇fₖ₊₁ − ∇fₖ with ρₖ = 1/sₖᵀyₖ, in one flat ring buffer (pair slot p occupies
+  /// elements p·n ..< (p+1)·n of `s` and `y`), so the two-loop recursion streams through
+  /// contiguous memory and an update overwrites the oldest slot instead of shifting.
+  private struct History {
+    let memory: Int
+    let dimension: Int
+    private var s: [Double]
+    private var y: [Double]
+    private var rho: [Double]
+    private var alphas: [Double]
+    private var sk: [Double]
+    private var yk: [Double]
+    /// The slot of the oldest stored pair.
+    private var oldest = 0
+    /// The number of stored pairs (≤ memory).
+    private(set) var count = 0
+    /// sᵀy / yᵀy of the newest pair: the scaling γ of H₀ = γI (Nocedal & Wright eq. 7.20).
+    private var gamma = 1.0
+
+    init(memory: Int, dimension: Int) {
+      self.memory = memory
+      self.dimension = dimension
+      s = [Double](repeating: 0, count: memory * dimension)
+      y = [Double](repeating: 0, count: memory * dimension)
+      rho = [Double](repeating: 0, count: memory)
+      alphas = [Double](repeating: 0, count: memory)
+      sk = [Double](repeating: 0, count: dimension)
+      yk = [Double](repeating: 0, count: dimension)
     }
-    if m > 0 {
-      let gamma = dot(s[m - 1], y[m - 1]) / dot(y[m - 1], y[m - 1])
-      for j in 0..<q.count { q[j] *= gamma }
+
+    /// Forgets every pair (the next direction is steepest descent).
+    mutating func clear() {
+      oldest = 0
+      count = 0
     }
-    for i in 0..<m {
-      let beta = rho[i] * dot(y[i], q)
-      for j in 0..<q.count { q[j] += s[i][j] * (alphas[i] - beta) }
+
+    /// Stores the pair of the step x → x′ (gradients g → g′) unless sᵀy ≤ ε‖y‖²,
+    /// replacing the oldest pair when the memory is full.
+    mutating func update(from x: [Double], _ g: [Double], to xNew: [Double], _ gNew: [Double]) {
+      let n = dimension
+      for i in 0..<n {
+        sk[i] = xNew[i] - x[i]
+        yk[i] = gNew[i] - g[i]
+      }
+      let sy = Solvers.dot(sk, yk)
+      let yy = Solvers.dot(yk, yk)
+      guard sy > Double.ulpOfOne * yy else { return }
+      let slot: Int
+      if count == memory {
+        slot = oldest
+        oldest = (oldest + 1) % memory
+      } else {
+        slot = (oldest + count) % memory
+        count += 1
+      }
+      s.withUnsafeMutableBufferPointer { sv in
+        y.withUnsafeMutableBufferPointer { yv in
+          sk.withUnsafeBufferPointer { skv in
+            yk.withUnsafeBufferPointer { ykv in
+              let o = slot * n
+              for i in 0..<n {
+                sv[o + i] = skv[i]
+                yv[o + i] = ykv[i]
+              }
+            }
+          }
+        }
+      }
+      rho[slot] = 1 / sy
+      gamma = sy / yy
     }
-    for j in 0..<q.count { q[j] = -q[j] }
-    return q
+
+    /// The L-BFGS search direction d = −H g by the two-loop recursion (Nocedal & Wright
+    /// Algorithm 7.4) over the stored pairs, newest to oldest and back, with H₀ = γI;
+    /// with no pairs, d = −g. Each dot product and update runs over j = 0 ..< n in
+    /// order, so the result is the same to the last bit as the textbook loop.
+    mutating func direction(_ g: [Double], into d: inout [Double]) {
+      let n = dimension
+      let m = count
+      let memory = memory
+      let oldest = oldest
+      let gamma = gamma
+      s.withUnsafeBufferPointer { sv in
+        y.withUnsafeBufferPointer { yv in
+          rho.withUnsafeBufferPointer { rv in
+            alphas.withUnsafeMutableBufferPointer { av in
+              g.withUnsafeBufferPointer { gv in
+                d.withUnsafeMutableBufferPointer { q in
+                  guard let sp = sv.baseAddress, let yp = yv.baseAddress,
+                    let qp = q.baseAddress, let gp = gv.baseAddress
+                  else { return }
+                  for j in 0..<n { qp[j] = gp[j] }
+                  for i in stride(from: m - 1, through: 0, by: -1) {
+                    let slot = (oldest + i) % memory
+                    let si = sp + slot * n
+                    let yi = yp + slot * n
+                    var sq = 0.0
+                    for j in 0..<n { sq += si[j] * qp[j] }
+                    let a = rv[slot] * sq
+                    av[i] = a
+                    for j in 0..<n { qp[j] -= a * yi[j] }
+                  }
+                  if m > 0 {
+                    for j in 0..<n { qp[j] *= gamma }
+                  }
+                  for i in 0..<m {
+                    let slot = (oldest + i) % memory
+                    let si = sp + slot * n
+                    let yi = yp + slot * n
+                    var yq = 0.0
+                    for j in 0..<n { yq += yi[j] * qp[j] }
+                    let beta = rv[slot] * yq
+                    let c = av[i] - beta
+                    for j in 0..<n { qp[j] += si[j] * c }
+                  }
+                  for j in 0..<n { qp[j] = -qp[j] }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
   }
 
   private static func dot(_ a: [Double], _ b: [Double]) -> Double {
-    var s = 0.0
-    for i in 0..<a.count { s += a[i] * b[i] }
-    return s
+    a.withUnsafeBufferPointer { av in
+      b.withUnsafeBufferPointer { bv in
+        var s = 0.0
+        for i in 0..<av.count { s += av[i] * bv[i] }
+        return s
+      }
+    }
   }
 
   private static func maxNorm(_ v: [Double]) -> Double {
