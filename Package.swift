@@ -29,7 +29,7 @@ let coreTargets: [Target] = [
 
 // MARK: - Studies (pure Swift, Numerics only)
 
-let studies = ["DenseAssociativeMemory", "RecurrentSelfAttention"]
+let studies = ["DenseAssociativeMemory", "RecurrentSelfAttention", "QuantizationErrorPropagation"]
 
 let studyTargets: [Target] = studies.map {
   .target(name: $0, dependencies: ["Numerics"], path: "Sources/Studies/\($0)")
