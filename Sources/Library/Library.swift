@@ -10,6 +10,7 @@ public enum Library {
     DataBindings.register(into: interp)
     interp.register(DenseAssociativeMemoryModule.make())
     interp.register(RecurrentSelfAttentionModule.make())
+    interp.register(QuantizationErrorPropagationModule.make())
   }
 }
 

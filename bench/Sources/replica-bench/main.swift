@@ -104,6 +104,9 @@ case "dam":
 case "rsa":
   RSABench.run()
   exit(0)
+case "qep":
+  QEPBench.run()
+  exit(0)
 default: break
 }
 let chosen = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
