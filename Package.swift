@@ -31,7 +31,7 @@ let coreTargets: [Target] = [
 
 let studies = [
   "DenseAssociativeMemory", "RecurrentSelfAttention", "OrdinalCollapse", "SelfDistillation",
-  "VariationalReplica",
+  "VariationalReplica", "QuantizationErrorPropagation",
 ]
 
 let studyTargets: [Target] = studies.map {

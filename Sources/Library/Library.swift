@@ -14,6 +14,7 @@ public enum Library {
     interp.define(Results.builtin())
     interp.register(SelfDistillationModule.make())
     interp.register(VariationalReplicaModule.make())
+    interp.register(QuantizationErrorPropagationModule.make())
     interp.sealBuiltins()
   }
 }

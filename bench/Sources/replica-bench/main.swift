@@ -114,6 +114,9 @@ case "sd":
 case "vga":
   VGABench.run()
   exit(0)
+case "qep":
+  QEPBench.run()
+  exit(0)
 default: break
 }
 let chosen = arguments.isEmpty ? groups : groups.filter { arguments.contains($0.name) }
