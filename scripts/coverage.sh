@@ -10,9 +10,9 @@ testbin=$(ls -d "$bin"/*.xctest | head -1)
 llvm_cov=$(dirname "$(readlink -f "$(command -v swift)")")/llvm-cov
 report=$("$llvm_cov" report "$testbin" -instr-profile="$profdata" -ignore-filename-regex='(\.build|Tests)/' 2>/dev/null)
 echo "line coverage per target:"
-awk -v root="$PWD/Sources/" '
+awk '
   $1 ~ /\.swift$/ {
-    path = $1; sub(root, "", path); split(path, parts, "/")
+    path = $1; sub(/^.*Sources\//, "", path); split(path, parts, "/")
     target = parts[1]; if (target == "Studies") target = parts[1] "/" parts[2]
     lines[target] += $8; missed[target] += $9
   }
