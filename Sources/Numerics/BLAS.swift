@@ -50,6 +50,42 @@ public enum BLAS {
     }
   }
 
+  /// `C ← alpha · op(A) · op(B) + beta · C` (`dgemm`) into an existing `m × n` matrix, so
+  /// loops that repeat a product of the same shape allocate nothing (a fresh large result
+  /// per call is a fresh `mmap` and its page faults).
+  ///
+  /// Throws `shapeMismatch` when the inner dimensions differ or `C` is not `m × n`. With
+  /// `beta == 0` the old contents of `C` are not read (BLAS semantics: even NaN is ignored).
+  public static func gemm(
+    _ a: Matrix, _ b: Matrix, into c: inout Matrix, transA: Bool = false, transB: Bool = false,
+    alpha: Double = 1, beta: Double = 0
+  ) throws {
+    let (m, k) = transA ? (a.cols, a.rows) : (a.rows, a.cols)
+    let (kb, n) = transB ? (b.cols, b.rows) : (b.rows, b.cols)
+    guard k == kb else {
+      throw NumericsError.shapeMismatch(operation: "@", lhs: [m, k], rhs: [kb, n])
+    }
+    guard c.rows == m, c.cols == n else {
+      throw NumericsError.shapeMismatch(operation: "gemm into", lhs: [m, n], rhs: c.shape)
+    }
+    try checkBLASSize([m, n, k], operation: "@")
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+      for e in 0..<c.elements.count { c.elements[e] = beta == 0 ? 0 : beta * c.elements[e] }
+      return
+    }
+    a.elements.withUnsafeBufferPointer { pa in
+      b.elements.withUnsafeBufferPointer { pb in
+        c.elements.withUnsafeMutableBufferPointer { pc in
+          cblas_dgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, pa.baseAddress, Int32(a.cols),
+            pb.baseAddress, Int32(b.cols), beta, pc.baseAddress, Int32(n))
+        }
+      }
+    }
+  }
+
   /// The matrix–vector product `op(A) · x` (`dgemv`), with `op(A) = Aᵀ` when `transpose`.
   ///
   /// `op(A)` must be `m × n` and `x` of length `n`; the result has length `m` (zeros when

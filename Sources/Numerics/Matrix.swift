@@ -6,16 +6,29 @@ public struct Matrix: Sendable, Hashable {
   public private(set) var rows: Int
   public private(set) var cols: Int
   /// Row-major elements; `elements.count == rows * cols` always holds.
+  ///
+  /// In-place changes (`m.elements[k] = v`, `m[i, j] += v`) go through `_modify`, which
+  /// yields the storage itself: a `didSet` observer here made every element write copy
+  /// the whole array (quadratic time for a loop over the elements).
   public var elements: [Double] {
-    didSet { precondition(elements.count == rows * cols, "Matrix storage size changed") }
+    get { storage }
+    set {
+      precondition(newValue.count == rows * cols, "Matrix storage size changed")
+      storage = newValue
+    }
+    _modify {
+      yield &storage
+      precondition(storage.count == rows * cols, "Matrix storage size changed")
+    }
   }
+  private var storage: [Double]
 
   /// A `rows × cols` matrix filled with `value`.
   public init(rows: Int, cols: Int, repeating value: Double = 0) {
     precondition(rows >= 0 && cols >= 0, "negative matrix dimension")
     self.rows = rows
     self.cols = cols
-    elements = [Double](repeating: value, count: rows * cols)
+    storage = [Double](repeating: value, count: rows * cols)
   }
 
   /// A matrix over existing row-major storage; throws when the sizes disagree.
@@ -29,7 +42,7 @@ public struct Matrix: Sendable, Hashable {
     }
     self.rows = rows
     self.cols = cols
-    self.elements = elements
+    storage = elements
   }
 
   /// Builds a matrix from equal-length rows; throws when rows are ragged.
@@ -60,7 +73,7 @@ public struct Matrix: Sendable, Hashable {
   init(uncheckedRows rows: Int, cols: Int, elements: [Double]) {
     self.rows = rows
     self.cols = cols
-    self.elements = elements
+    storage = elements
   }
 
   public static func identity(_ n: Int) -> Matrix {

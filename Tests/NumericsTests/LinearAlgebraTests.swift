@@ -59,6 +59,37 @@ extension Matrix {
     #expect(maxDiff(aat, try Matrix(rowsOf: [[14, 32], [32, 77]])) < 1e-13)
   }
 
+  /// C ← αAᵀC₀ + βC into an existing matrix; a wrong output shape throws and leaves C.
+  @Test func gemmIntoExistingMatrix() throws {
+    let c = try Matrix(rowsOf: [[1, 0], [1, 1]])
+    var out = try Matrix(rowsOf: [[1, 1], [1, 1], [1, 1]])
+    // 2·Aᵀ·C = [[10, 8], [14, 10], [18, 12]], plus 3 · ones.
+    try BLAS.gemm(a, c, into: &out, transA: true, alpha: 2, beta: 3)
+    #expect(maxDiff(out, try Matrix(rowsOf: [[13, 11], [17, 13], [21, 15]])) < 1e-13)
+    var stale = Matrix(rows: 3, cols: 2, repeating: .nan)
+    try BLAS.gemm(a, c, into: &stale, transA: true)
+    #expect(maxDiff(stale, try Matrix(rowsOf: [[5, 4], [7, 5], [9, 6]])) < 1e-13)
+    var wrong = Matrix(rows: 2, cols: 2, repeating: 7)
+    #expect(throws: NumericsError.self) { try BLAS.gemm(a, c, into: &wrong, transA: true) }
+    #expect(wrong.elements == [7, 7, 7, 7])
+    var empty = Matrix(rows: 2, cols: 3, repeating: 4)
+    try BLAS.gemm(Matrix(rows: 2, cols: 0), Matrix(rows: 0, cols: 3), into: &empty, beta: 0.5)
+    #expect(empty.elements.allSatisfy { $0 == 2 })
+  }
+
+  /// Writing one element must not copy the storage (a `didSet` observer on `elements`
+  /// once made every write O(count)): 10⁵ writes to a 10⁶-element matrix stay fast, and
+  /// the storage is still the same buffer afterwards.
+  @Test func elementWritesAreInPlace() throws {
+    var m = Matrix(rows: 1000, cols: 1000)
+    let before = m.elements.withUnsafeBufferPointer { $0.baseAddress }
+    for i in 0..<100_000 { m[i % 1000, i / 1000] = Double(i) }
+    for i in 0..<1000 { m.elements[i] += 1 }
+    let after = m.elements.withUnsafeBufferPointer { $0.baseAddress }
+    #expect(before == after)
+    #expect(m[0, 5] == 5 * 1000 + 1)  // written by i = 5000, then incremented
+  }
+
   @Test func gemmWithEmptyDimensions() throws {
     let z = try BLAS.gemm(Matrix(rows: 2, cols: 0), Matrix(rows: 0, cols: 3))
     #expect(z.shape == [2, 3])

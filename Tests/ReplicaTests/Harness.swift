@@ -153,10 +153,16 @@ final class Terminal {
   }
 
   /// The process id of the program in the pane.
+  /// The pid of the program in the pane. Throws rather than return a non-positive value:
+  /// `kill(-1, …)` would signal every process the user may signal.
   func pid() throws -> Int32 {
-    Int32(
-      try tmux(["display", "-p", "-t", "t", "#{pane_pid}"]).trimmingCharacters(
-        in: .whitespacesAndNewlines)) ?? -1
+    let text = try tmux(["display", "-p", "-t", "t", "#{pane_pid}"]).trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    guard let pid = Int32(text), pid > 1 else {
+      throw TerminalTimeout(
+        waitingFor: "the pane's pid (tmux said '\(text)')", screen: try screen())
+    }
+    return pid
   }
 
   /// Waits for the program to exit and returns its status (128 + the signal if killed).

@@ -60,6 +60,16 @@ def main():
     timed("sum_exp_times_x_fused_1e7", 7, lambda: (np.exp(x) * x).sum(), sink)
     timed("log_1e7", 7, lambda: np.log(positive).sum(), sink)
     timed("sin_1e7", 7, lambda: np.sin(angles).sum(), sink)
+    i = np.arange(100_000, dtype=np.float64)[:, None]
+    j = np.arange(100, dtype=np.float64)[None, :]
+    h = np.sin(12.9898 * i + 78.233 * j) * 43758.5453
+    tall = h - np.floor(h) - 0.5
+    h7 = np.sin(12.9898 * np.arange(100_000, dtype=np.float64) + 78.233 * 7) * 43758.5453
+    weights = 0.5 + (h7 - np.floor(h7))
+    spd = hash_matrix(100, symmetric=True) + 100 * np.eye(100)
+    timed("weighted_gram_1e5x100", 7, lambda: (tall.T @ (tall * weights[:, None]))[99, 0], sink)
+    timed("row_quadratic_forms_1e5x100", 7,
+          lambda: np.einsum("ij,ij->i", tall @ spd, tall).sum(), sink)
     rng = np.random.default_rng(1)  # PCG64 + numpy's Ziggurat, the default a researcher uses
     timed("normal_draws_1e7", 7, lambda: rng.standard_normal(10_000_000)[0] * 0, sink)
     print(f"# numpy checksum {float(sum(sink))!r}")

@@ -142,9 +142,10 @@ extension ONC {
     var projections: [Matrix] = []
     let snapshotSet = Set(p.snapshots)
     var last: Network.Evaluation?
+    let workspace = Network.Workspace(network, rows: data.inputs.rows)
     for epoch in 0...e {
       try cancellation.check()
-      let eval = try network.evaluate(data, weightDecay: p.weightDecay)
+      let eval = try network.evaluate(data, weightDecay: p.weightDecay, workspace: workspace)
       let w = network.head
       guard
         let m = try collapseMetrics(
@@ -171,8 +172,11 @@ extension ONC {
         projections.append(try project(eval.features, w))
       }
       if epoch < e {
-        for i in 0..<network.parameters.count {
-          network.parameters[i] -= p.learningRate * eval.gradient[i]
+        let rate = p.learningRate
+        eval.gradient.withUnsafeBufferPointer { g in
+          network.parameters.withUnsafeMutableBufferPointer { w in
+            for i in 0..<w.count { w[i] -= rate * g[i] }
+          }
         }
       }
       last = eval

@@ -3,29 +3,17 @@ import Numerics
 /// The matrix products every solver here is made of, each one BLAS call plus a linear
 /// pass, never a loop of scalar quadratic forms.
 enum Products {
-  /// Xᵀ diag(w) X = Σᵤ wᵤ xᵤxᵤᵀ (d × d): one scaled copy of X and one `dgemm`.
-  /// Exact up to the BLAS bound M·ε·Σ|wᵤ||xᵤᵢ||xᵤⱼ| per entry.
+  /// Xᵀ diag(w) X = Σᵤ wᵤ xᵤxᵤᵀ (d × d): `BLAS.weightedGram` (symmetric rank-k updates
+  /// over row blocks). Exact up to the BLAS bound M·ε·Σ|wᵤ||xᵤᵢ||xᵤⱼ| per entry.
   static func weightedGram(_ x: Matrix, _ w: Vector) throws -> Matrix {
-    let (rows, cols) = (x.rows, x.cols)
-    let scaled = x.elements.withUnsafeBufferPointer { px in
-      w.elements.withUnsafeBufferPointer { pw in
-        Matrix(rows: rows, cols: cols) { out in
-          for i in 0..<rows {
-            let wi = pw[i]
-            let base = i * cols
-            for j in 0..<cols { out[base + j] = wi * px[base + j] }
-          }
-        }
-      }
-    }
-    return symmetrized(try BLAS.gemm(x, scaled, transA: true))
+    try BLAS.weightedGram(x, weights: w)
   }
 
-  /// The row-wise quadratic forms sᵤ = xᵤᵀ A xᵤ for every row of X: the product XA by
-  /// `dgemm`, then one pass of row dot products (M·d² + M·d flops).
+  /// The row-wise quadratic forms sᵤ = xᵤᵀ A xᵤ for every row of X:
+  /// `BLAS.rowQuadraticForms` (triangular products with the Cholesky factor of a positive
+  /// definite A, M·d² flops; a general product otherwise).
   static func rowQuadratic(_ x: Matrix, _ a: Matrix) throws -> Vector {
-    let xa = try BLAS.gemm(x, a)
-    return rowDot(x, xa)
+    try BLAS.rowQuadraticForms(x, a)
   }
 
   /// Σⱼ Xᵤⱼ Yᵤⱼ for every row μ of two matrices of the same shape.

@@ -55,7 +55,7 @@ enum QEquation {
     }
     let fp = try Solvers.fixedPoint(
       { s in
-        let ls = Products.rowDot(u, try BLAS.gemm(u, try linear(s)))
+        let ls = try Products.rowQuadratic(u, try linear(s))
         return Vector(zip(s0.elements, ls.elements).map { $0 + $1 })
       }, start: s0, damping: settings.damping, tolerance: settings.tolerance * scale,
       maxIterations: limit, cancellation: cancellation)

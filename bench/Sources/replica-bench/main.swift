@@ -48,6 +48,14 @@ func numericsGroup() -> [Benchmark] {
   let x = Vector.linspace(0, 1, count: 10_000_000)
   let positive = Vector.linspace(0.5, 1000, count: 10_000_000)
   let angles = Vector.linspace(-10, 10, count: 10_000_000)
+  // A 10⁵ × 100 data matrix, positive weights and a positive definite 100 × 100 matrix
+  // (hashMatrix(100) + 100 I: symmetric, diagonally dominant).
+  let tall = Matrix(rows: 100_000, cols: 100) { out in
+    for i in 0..<100_000 { for j in 0..<100 { out[i * 100 + j] = hashEntry(i, j) - 0.5 } }
+  }
+  let weights = Vector((0..<100_000).map { 0.5 + hashEntry($0, 7) })
+  var spd = hashMatrix(100, symmetric: true)
+  for i in 0..<100 { spd[i, i] += 100 }
   return [
     Benchmark(name: "matmul_1000x1000", repetitions: 7) {
       try BLAS.gemm(a, b)[n - 1, n - 1]
@@ -70,6 +78,12 @@ func numericsGroup() -> [Benchmark] {
     },
     Benchmark(name: "sin_1e7", repetitions: 7) {
       VectorMath.sin(angles).sum()
+    },
+    Benchmark(name: "weighted_gram_1e5x100", repetitions: 7) {
+      try BLAS.weightedGram(tall, weights: weights)[99, 0]
+    },
+    Benchmark(name: "row_quadratic_forms_1e5x100", repetitions: 7) {
+      try BLAS.rowQuadraticForms(tall, spd).sum()
     },
     // Draws differ from numpy's (another generator); the checksum excludes them.
     Benchmark(name: "normal_draws_1e7", repetitions: 7) {

@@ -1,0 +1,91 @@
+import Testing
+
+@testable import Numerics
+
+/// `BLAS.weightedGram` and `BLAS.rowQuadraticForms` against plain triple loops.
+@Suite struct GramTests {
+  static func random(_ rows: Int, _ cols: Int, _ rng: inout RandomGenerator) -> Matrix {
+    Matrix(rows: rows, cols: cols) { out in for i in 0..<(rows * cols) { out[i] = rng.normal() } }
+  }
+
+  static func naiveGram(_ x: Matrix, _ w: [Double]) -> [Double] {
+    let d = x.cols
+    var g = [Double](repeating: 0, count: d * d)
+    for u in 0..<x.rows {
+      for i in 0..<d { for j in 0..<d { g[i * d + j] += w[u] * x[u, i] * x[u, j] } }
+    }
+    return g
+  }
+
+  static func naiveQuadratic(_ x: Matrix, _ a: Matrix) -> [Double] {
+    (0..<x.rows).map { u in
+      var s = 0.0
+      for i in 0..<x.cols { for j in 0..<x.cols { s += x[u, i] * a[i, j] * x[u, j] } }
+      return s
+    }
+  }
+
+  /// Mixed-sign and zero weights over several blocks (d = 7: 9362 rows per block, so
+  /// 20 000 rows make three blocks with a partial last one).
+  @Test func weightedGramMatchesTheSum() throws {
+    var rng = RandomGenerator(seed: 11)
+    let x = Self.random(20_000, 7, &rng)
+    let w = (0..<20_000).map { u in u % 5 == 0 ? 0 : (u % 3 == 0 ? -1 : 1) * rng.uniform() * 2 }
+    let g = try BLAS.weightedGram(x, weights: Vector(w))
+    let expected = Self.naiveGram(x, w)
+    let scale = expected.map(abs).max()!
+    for e in 0..<49 { #expect(abs(g.elements[e] - expected[e]) <= 1e-12 * scale * 100) }
+    for i in 0..<7 { for j in 0..<7 { #expect(g[i, j] == g[j, i]) } }
+    let unweighted = try BLAS.weightedGram(x)
+    let plain = Self.naiveGram(x, [Double](repeating: 1, count: 20_000))
+    for e in 0..<49 { #expect(abs(unweighted.elements[e] - plain[e]) <= 1e-10 * plain[0]) }
+  }
+
+  @Test func weightedGramEdgeCasesAndErrors() throws {
+    var rng = RandomGenerator(seed: 3)
+    let x = Self.random(5, 3, &rng)
+    let zero = try BLAS.weightedGram(x, weights: Vector([0, 0, 0, 0, 0]))
+    #expect(zero.elements == [Double](repeating: 0, count: 9))
+    #expect(
+      try BLAS.weightedGram(Matrix(rows: 0, cols: 3)).elements == [Double](repeating: 0, count: 9))
+    #expect(throws: NumericsError.self) { try BLAS.weightedGram(x, weights: Vector([1, 2])) }
+    #expect(throws: NumericsError.self) {
+      try BLAS.weightedGram(x, weights: Vector([1, .nan, 1, 1, 1]))
+    }
+  }
+
+  /// Positive definite (the triangular path), indefinite and singular (the general
+  /// path), and a non-symmetric A, whose forms are those of its symmetric part.
+  @Test func rowQuadraticFormsMatchTheSums() throws {
+    var rng = RandomGenerator(seed: 5)
+    let d = 12  // 5461 rows per block: three blocks, the last one partial
+    let x = Self.random(12_000, d, &rng)
+    let b = Self.random(d, d, &rng)
+    let spd = try BLAS.gemm(b, b, transA: true)
+    var indefinite = spd
+    for i in 0..<d { indefinite[i, i] -= 8 }
+    let rankOne = Matrix(rows: d, cols: d) { out in
+      for i in 0..<d { for j in 0..<d { out[i * d + j] = b[0, i] * b[0, j] } }
+    }
+    for a in [spd, indefinite, rankOne, b] {
+      let s = try BLAS.rowQuadraticForms(x, a)
+      let expected = Self.naiveQuadratic(x, a)
+      for u in 0..<x.rows {
+        var bound = 0.0
+        for i in 0..<d { for j in 0..<d { bound += abs(x[u, i] * a[i, j] * x[u, j]) } }
+        #expect(abs(s[u] - expected[u]) <= 4 * Double(d) * 1.1e-16 * bound)
+      }
+    }
+    #expect(try BLAS.rowQuadraticForms(x, spd).elements.allSatisfy { $0 >= 0 })
+  }
+
+  @Test func rowQuadraticFormsErrors() throws {
+    let x = Matrix(rows: 3, cols: 2, repeating: 1)
+    #expect(throws: NumericsError.self) { try BLAS.rowQuadraticForms(x, Matrix.identity(3)) }
+    var bad = Matrix.identity(2)
+    bad[0, 1] = .infinity
+    #expect(throws: NumericsError.self) { try BLAS.rowQuadraticForms(x, bad) }
+    #expect(try BLAS.rowQuadraticForms(x, Matrix.identity(2)).elements == [2, 2, 2])
+    #expect(try BLAS.rowQuadraticForms(Matrix(rows: 0, cols: 2), Matrix.identity(2)).count == 0)
+  }
+}
