@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Numerics
@@ -87,5 +88,34 @@ import Testing
     #expect(throws: NumericsError.self) { try BLAS.rowQuadraticForms(x, bad) }
     #expect(try BLAS.rowQuadraticForms(x, Matrix.identity(2)).elements == [2, 2, 2])
     #expect(try BLAS.rowQuadraticForms(Matrix(rows: 0, cols: 2), Matrix.identity(2)).count == 0)
+  }
+}
+
+/// `BLAS.rowBlockPass` against the two separate products, with a transform that depends
+/// on the row index (so a wrong block offset shows), over several blocks.
+@Suite struct RowBlockPassTests {
+  @Test func matchesTwoProducts() throws {
+    var rng = RandomGenerator(seed: 21)
+    let (rows, cols) = (1_000, 300)  // 109 rows per block: ten blocks, the last partial
+    let x = GramTests.random(rows, cols, &rng)
+    let w = Vector((0..<cols).map { _ in rng.normal() })
+    let shift = (0..<rows).map { Double($0 % 7) }
+    var seen = [Bool](repeating: false, count: rows)
+    let g = try BLAS.rowBlockPass(x, w) { start, z in
+      for i in 0..<z.count {
+        seen[start + i] = true
+        z[i] = tanh(z[i]) + shift[start + i]
+      }
+    }
+    #expect(seen.allSatisfy { $0 })
+    let z = try BLAS.gemv(x, w)
+    let r = Vector((0..<rows).map { tanh(z[$0]) + shift[$0] })
+    let expected = try BLAS.gemv(x, r, transpose: true)
+    for j in 0..<cols {
+      var bound = 0.0
+      for u in 0..<rows { bound += abs(x[u, j] * r[u]) }
+      #expect(abs(g[j] - expected[j]) <= 1e-13 * bound)
+    }
+    #expect(throws: NumericsError.self) { try BLAS.rowBlockPass(x, Vector([1, 2])) { _, _ in } }
   }
 }

@@ -275,17 +275,22 @@ struct Dataset {
       { theta in
         let w = Vector(theta.elements[0..<n])
         let bias = fixedBias ?? theta[n]
-        var a = try BLAS.gemv(x, w)
         var f = 0.0
         var bGrad = 0.0
-        for mu in 0..<a.count {
-          let am = a[mu] * scale + bias
-          f += max(am, 0) + Foundation.log1p(Foundation.exp(-abs(am))) - targets[mu] * am
-          let residual = SD.sigmoid(am) - targets[mu]
-          a[mu] = residual * scale
-          bGrad += residual
+        // One pass over X: margins of a block of rows, their residuals, then the block's
+        // share of Xᵀ·residual while the rows are still in cache.
+        var g = try targets.withUnsafeBufferPointer { y in
+          try BLAS.rowBlockPass(x, w) { start, a in
+            for i in 0..<a.count {
+              let am = a[i] * scale + bias
+              let target = y[start + i]
+              f += max(am, 0) + Foundation.log1p(Foundation.exp(-abs(am))) - target * am
+              let residual = SD.sigmoid(am) - target
+              a[i] = residual * scale
+              bGrad += residual
+            }
+          }
         }
-        var g = try BLAS.gemv(x, a, transpose: true)
         var norm = 0.0
         for i in 0..<n {
           g[i] += lambda * w[i]
