@@ -438,3 +438,40 @@ extension Matrix {
     ) { try LinearAlgebra.choleskySolve(Matrix.identity(2), Matrix(rows: 3, cols: 2)) }
   }
 }
+
+/// `choleskyInverse` against the inverse by LU and the identity A·A⁻¹ = I.
+@Suite struct CholeskyInverseTests {
+  @Test func matchesTheInverse() throws {
+    var rng = RandomGenerator(seed: 9)
+    let n = 30
+    let b = Matrix(rows: n, cols: n) { out in for i in 0..<(n * n) { out[i] = rng.normal() } }
+    var a = try BLAS.gemm(b, b, transA: true)
+    for i in 0..<n { a[i, i] += 1 }
+    let inv = try LinearAlgebra.choleskyInverse(try LinearAlgebra.cholesky(a))
+    let reference = try LinearAlgebra.inverse(a)
+    let scale = reference.elements.map(abs).max()!
+    for e in 0..<(n * n) { #expect(abs(inv.elements[e] - reference.elements[e]) <= 1e-10 * scale) }
+    for i in 0..<n { for j in 0..<n { #expect(inv[i, j] == inv[j, i]) } }
+    let product = try BLAS.gemm(a, inv)
+    for i in 0..<n {
+      for j in 0..<n { #expect(abs(product[i, j] - (i == j ? 1 : 0)) <= 1e-9) }
+    }
+  }
+
+  @Test func rejectsNonFactors() throws {
+    #expect(throws: NumericsError.self) {
+      try LinearAlgebra.choleskyInverse(try Matrix(rowsOf: [[1, 0], [2, 0]]))
+    }
+    #expect(throws: NumericsError.self) {
+      try LinearAlgebra.choleskyInverse(try Matrix(rowsOf: [[1, 0], [.nan, 1]]))
+    }
+    #expect(throws: NumericsError.self) {
+      try LinearAlgebra.choleskyInverse(Matrix(rows: 2, cols: 3))
+    }
+    // The strict upper triangle is ignored: [[2, junk], [1, 1]] is L with A = [[4, 2], [2, 2]].
+    let inv = try LinearAlgebra.choleskyInverse(try Matrix(rowsOf: [[2, 99], [1, 1]]))
+    // A⁻¹ = [[2, −2], [−2, 4]] / 4.
+    let expected: [Double] = [0.5, -0.5, -0.5, 1]
+    for e in 0..<4 { #expect(abs(inv.elements[e] - expected[e]) <= 1e-15) }
+  }
+}

@@ -28,7 +28,9 @@ extension QEP {
       let scale = 1 / Double(x.rows)
       var delta = x
       QEP.add(&delta, xHat, times: -1)
-      hessian = try BLAS.gemm(xHat, xHat, transA: true, alpha: scale)
+      var h = try BLAS.weightedGram(xHat)  // X̂ᵀX̂ by symmetric rank-k updates
+      for e in 0..<h.elements.count { h.elements[e] *= scale }
+      hessian = h
       cross = try BLAS.gemm(delta, xHat, transA: true, alpha: scale)
       tokens = x.rows
     }

@@ -116,19 +116,12 @@ extension QEP {
   }
 
   /// Uᵀ, the lower-triangular transpose of the upper Cholesky factor U of H⁻¹
-  /// (H⁻¹ = UᵀU): H = LLᵀ, H⁻¹ by two triangular solves per column, symmetrised, then
-  /// H⁻¹ = L₂L₂ᵀ and Uᵀ = L₂.
+  /// (H⁻¹ = UᵀU): H = LLᵀ, H⁻¹ = L⁻ᵀL⁻¹ from the factor (`dpotri`, exactly symmetric; the
+  /// reference implementation's `cholesky_inverse`), then H⁻¹ = L₂L₂ᵀ and Uᵀ = L₂.
   static func inverseHessianFactor(_ h: Matrix, damping: Double, _ op: String) throws -> Matrix {
     do {
       let l = try LinearAlgebra.cholesky(h)
-      let inv = try LinearAlgebra.choleskySolve(l, Matrix.identity(h.rows))
-      let n = h.rows
-      let sym = Matrix(rows: n, cols: n) { out in
-        for i in 0..<n {
-          for j in 0..<n { out[i * n + j] = 0.5 * (inv[i, j] + inv[j, i]) }
-        }
-      }
-      return try LinearAlgebra.cholesky(sym)
+      return try LinearAlgebra.cholesky(try LinearAlgebra.choleskyInverse(l))
     } catch NumericsError.notPositiveDefinite {
       throw NumericsError.invalidArgument(
         operation: op,
