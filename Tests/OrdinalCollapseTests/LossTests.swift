@@ -50,6 +50,42 @@ import Testing
     }
   }
 
+  /// The logit shortcut of `terms` (σ(u) − σ(l) = σ(u)σ(−l)(1 − e^{−Δ})) against the
+  /// general path through log g, log(1 − g) and log g′, over latents far into both tails,
+  /// finite and infinite outer thresholds, and a class of width 10⁻³: log P to
+  /// 1e-12 · max(1, |log P|) (both paths add a few ulp per term of size |log P|); the ratios g′/P to 1e-12 relative, or
+  /// 1e-8 for the narrow class, where the general path loses about ε·|log g|/Δ to the
+  /// difference F(l) − F(u). There, for |z| ≤ 5, the shortcut is held to 1e-13 of an
+  /// 80-bit evaluation of σ(u)σ(−u)/(σ(u) − σ(l)) (64-bit significand: P ≈ 2.5e-4 keeps
+  /// 15 correct digits of the difference).
+  @Test func logitShortcutMatchesGeneralPath() throws {
+    func sigma(_ x: Float80) -> Float80 { 1 / (1 + Foundation.exp(-x)) }
+    for b in [[-10.0, -8, 3, 10], [-.infinity, -1, 0.5, 2, .infinity], [-0.01, 0, 1e-3, 40]] {
+      let loss = try ONC.CumulativeLink(link: .logit, thresholds: b)
+      for z in stride(from: -60.0, through: 60, by: 0.37) + [-700, -30.5, 0, 1e-9, 35, 700] {
+        for k in 0..<loss.classes {
+          let fast = loss.terms(z, k)
+          let slow = loss.generalTerms(z, k)
+          let tolerance = b[k + 1] - b[k] < 1 ? 1e-8 : 1e-12
+          #expect(
+            abs(fast.logProbability - slow.logProbability)
+              <= 1e-12 * max(1, abs(slow.logProbability)), "z \(z) k \(k)")
+          for (f, g) in [(fast.upper, slow.upper), (fast.lower, slow.lower)] {
+            #expect(abs(f - g) <= tolerance * max(abs(g), 1e-300), "z \(z) k \(k): \(f) vs \(g)")
+          }
+          if b[k + 1] - b[k] < 1 && abs(z) <= 5 {
+            let (u, l) = (Float80(b[k + 1]) - Float80(z), Float80(b[k]) - Float80(z))
+            let p = sigma(u) - sigma(l)
+            let upper = Double(sigma(u) * sigma(-u) / p)
+            let lower = Double(sigma(l) * sigma(-l) / p)
+            #expect(abs(fast.upper - upper) <= 1e-13 * upper, "z \(z): \(fast.upper) vs \(upper)")
+            #expect(abs(fast.lower - lower) <= 1e-13 * lower, "z \(z): \(fast.lower) vs \(lower)")
+          }
+        }
+      }
+    }
+  }
+
   /// ℓ′ and the threshold derivatives against central differences (step 1e-5, error
   /// O(h²ℓ‴) + O(ε/h) ≲ 1e-9) for every link, finite and infinite outer thresholds.
   @Test(arguments: ONC.Link.allCases)

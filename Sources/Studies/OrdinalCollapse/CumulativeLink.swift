@@ -26,7 +26,14 @@ extension ONC {
       try ONC.validateThresholds(thresholds, "onc.link")
       self.link = link
       self.thresholds = thresholds
+      logGaps = (0..<(thresholds.count - 1)).map {
+        ONC.log1mexp(-(thresholds[$0 + 1] - thresholds[$0]))
+      }
     }
+
+    /// log(1 − e^{−(b_{k+1} − b_k)}) per class (0 when a threshold is infinite), for the
+    /// logit shortcut in `terms`.
+    private let logGaps: [Double]
 
     /// The class midpoints (b_k + b_{k+1})/2, nil for a class with an infinite threshold.
     /// With a symmetric link these are the minimisers of ℓ(·; k) (the ONC3 limit).
@@ -80,6 +87,34 @@ extension ONC {
     /// latent's magnitude. For cloglog P underflows when l ≳ 709 (ℓ ≈ eˡ overflows): then
     /// log P = −∞ and the ratios are NaN, which callers report as `nonFinite`.
     func terms(_ z: Double, _ k: Int) -> (logProbability: Double, upper: Double, lower: Double) {
+      let u = thresholds[k + 1] - z
+      let l = thresholds[k] - z
+      if link == .logit {
+        // σ(u) − σ(l) = σ(u) σ(−l) (1 − e^{−(u−l)}) with u − l = b_{k+1} − b_k, so
+        // log P = log σ(u) + log σ(−l) + log(1 − e^{−Δ_k}), a sum of three terms each
+        // accurate to a few ulp; with σ′ = σ(x)σ(−x) the ratios are
+        // upper = σ(−u)/(σ(−l)(1 − e^{−Δ_k})) and lower = σ(l)/(σ(u)(1 − e^{−Δ_k})).
+        // Four exponentials and two log1p instead of the general path's sixteen calls.
+        let au = Foundation.log1p(Foundation.exp(-abs(u)))
+        let al = Foundation.log1p(Foundation.exp(-abs(l)))
+        let logSigmaU = min(u, 0) - au
+        let logSigmaMinusU = min(-u, 0) - au
+        let logSigmaL = min(l, 0) - al
+        let logSigmaMinusL = min(-l, 0) - al
+        let gap = logGaps[k]
+        return (
+          logSigmaU + logSigmaMinusL + gap,
+          Foundation.exp(logSigmaMinusU - logSigmaMinusL - gap),
+          Foundation.exp(logSigmaL - logSigmaU - gap)
+        )
+      }
+      return generalTerms(z, k)
+    }
+
+    /// `terms` for any link from log g, log(1 − g) and log g′ (described there).
+    func generalTerms(_ z: Double, _ k: Int) -> (
+      logProbability: Double, upper: Double, lower: Double
+    ) {
       let u = thresholds[k + 1] - z
       let l = thresholds[k] - z
       let logP: Double
