@@ -105,6 +105,11 @@ enum FloatParser {
           exponent: q)
       }
     }
+    if !truncated && w <= 1 << 53 && q >= -22 && q <= 22 {
+      let m = Double(w)
+      let x = q < 0 ? m / powersOfTen[-q] : m * powersOfTen[q]
+      return (negative ? -x : x, i)
+    }
     guard
       let x = magnitude(w, q, truncated: truncated, powers: powers)
         ?? slow(text + signLength, count: i - signLength)
@@ -181,16 +186,14 @@ enum FloatParser {
     return (w, exponent + dropped, truncated)
   }
 
-  /// w·10^q rounded (see the type's description), nil when only the slow path decides.
-  @inline(__always)
+  /// w·10^q rounded by Eisel–Lemire (see the type's description) when Clinger's path
+  /// does not apply, nil when only the slow path decides. Kept out of line: the caller's
+  /// loop stays small for the common short numbers.
+  @inline(never)
   private static func magnitude(
     _ w: UInt64, _ q: Int, truncated: Bool, powers: UnsafePointer<EiselLemire.Power>
   ) -> Double? {
     if w == 0 { return 0 }
-    if !truncated && w <= 1 << 53 && q >= -22 && q <= 22 {
-      let m = Double(w)
-      return q < 0 ? m / powersOfTen[-q] : m * powersOfTen[q]
-    }
     if q < EiselLemire.smallestPower { return 0 }
     if q > EiselLemire.largestPower { return .infinity }
     guard let bits = EiselLemire.bits(w, q, powers: powers) else { return nil }
