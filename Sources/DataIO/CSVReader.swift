@@ -501,10 +501,11 @@ final class CSVReader {
     /// Appends `later`, the columns of the records that follow these. A column numeric
     /// in one part and text in the other is `changed`, as one run over all the records
     /// would make it; a number in `later` counts only where this part left the column
-    /// numeric (one run stops looking at a column once it changed).
-    /// Numeric columns are joined on both cores (copying them is most of the join's time).
+    /// numeric (one run stops looking at a column once it changed). Numeric columns are
+    /// joined on both cores (copying them is most of the join's time).
     mutating func append(_ later: inout Columns) {
-      let joined = kinds.indices.filter { kinds[$0] == .number && later.kinds[$0] == .number }
+      let both = kinds.indices.map { kinds[$0] == .number && later.kinds[$0] == .number }
+      let joined = kinds.indices.filter { both[$0] }
       let joins = joined.map { j in
         let join = Join()
         swap(&join.first, &numbers[j])
@@ -516,10 +517,8 @@ final class CSVReader {
         swap(&numbers[j], &joins[k].first)
         sawNumber[j] = sawNumber[j] || later.sawNumber[j]
       }
-      for j in kinds.indices {
-        if kinds[j] == .number && later.kinds[j] == .number {
-          continue
-        } else if kinds[j] == .text {
+      for j in kinds.indices where !both[j] {
+        if kinds[j] == .text {
           texts[j].append(contentsOf: later.texts[j])
         } else {
           if kinds[j] == .number { sawNumber[j] = sawNumber[j] || later.sawNumber[j] }

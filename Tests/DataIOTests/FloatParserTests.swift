@@ -3,19 +3,6 @@ import Testing
 
 @testable import DataIO
 
-/// SplitMix64 (Steele, Lea & Flood, OOPSLA 2014): a tiny deterministic generator, local to
-/// this file so the tests do not depend on the library's RNG.
-private struct SplitMix64 {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9e37_79b9_7f4a_7c15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z >> 31)
-  }
-}
-
 @Suite struct FloatParserTests {
   func parse(_ s: String) -> Double? {
     Array(s.utf8).withUnsafeBufferPointer { FloatParser.parse($0.baseAddress!, count: $0.count) }
@@ -64,7 +51,7 @@ private struct SplitMix64 {
   }
 
   /// `count` random decimal digits (the first nonzero when `leadingNonzero`).
-  private func randomDigits(_ count: Int, _ rng: inout SplitMix64, leadingNonzero: Bool = true)
+  func randomDigits(_ count: Int, _ rng: inout SplitMix64, leadingNonzero: Bool = true)
     -> String
   {
     var s = ""
@@ -77,7 +64,7 @@ private struct SplitMix64 {
 
   /// A decimal with `digits` random digits, the point at a random place (or none), a
   /// random sign and an exponent in `exponents` (or none).
-  private func randomDecimal(_ digits: Int, exponents: ClosedRange<Int>, _ rng: inout SplitMix64)
+  func randomDecimal(_ digits: Int, exponents: ClosedRange<Int>, _ rng: inout SplitMix64)
     -> String
   {
     var s = randomDigits(digits, &rng, leadingNonzero: rng.next() % 8 != 0)
