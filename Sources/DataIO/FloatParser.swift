@@ -60,7 +60,12 @@ enum FloatParser {
     let signLength = i
     var w: UInt64 = 0
     let integerStart = i
-    i = digits(text, from: i, count: n, into: &w)
+    // Integer parts are mostly short: digit by digit (the word-at-a-time check would
+    // mostly fail).
+    while i < n, case let d = text[i] &- 0x30, d < 10 {
+      w = w &* 10 &+ UInt64(d)
+      i += 1
+    }
     let integerEnd = i
     var fractionStart = i
     if i < n && text[i] == dot {
