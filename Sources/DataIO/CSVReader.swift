@@ -13,7 +13,9 @@ import Synchronization
 /// Bytes are pulled in chunks into one buffer that always holds the current record
 /// whole (it grows only for a record longer than itself); fields are located as spans in
 /// that buffer and converted in place: numbers straight into `[Double]` columns, text
-/// into `String`s after UTF-8 validation. No line array is ever built.
+/// into `String`s after UTF-8 validation. No line array is ever built. A number is parsed
+/// while its field's end is sought (one pass over its bytes), and a record made only of
+/// numbers goes straight into per-column blocks without spans (`numericRecord`).
 ///
 /// Column types are inferred: a column is numeric while every field is a number or a
 /// missing value (empty, `NA`, `N/A`, `NaN`, `nan`). The first text field found in a

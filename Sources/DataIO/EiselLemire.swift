@@ -44,24 +44,28 @@ enum EiselLemire {
     let (highTop, highLow) = v.multipliedFullWidth(by: power.high)
     let (lowTop, low) = v.multipliedFullWidth(by: power.low)
     let (middle, carry) = highLow.addingReportingOverflow(lowTop)
-    let top = carry ? highTop &+ 1 : highTop
+    let top = highTop &+ (carry ? 1 : 0)
     // 54 bits: the 53 kept and the rounding bit; `rest` below them within `top`.
     let upper = top >> 63
     let restBits = 9 &+ upper
     let m54 = top >> restBits
     let restMask: UInt64 = (1 << restBits) &- 1
     let restTop = top & restMask
-    let restIsZero = restTop == 0 && middle == 0 && low == 0
-    var m53: UInt64
-    if power.exact {
-      // P is exact: a rounding bit with nothing below is a tie, to even.
-      let tie = m54 & 1 == 1 && restIsZero
-      m53 = tie ? (m54 >> 1) &+ (m54 >> 1 & 1) : (m54 &+ 1) >> 1
-    } else {
-      // A midpoint in [P, P + v): P itself, or just above it by less than v.
-      if m54 & 1 == 1 && restIsZero { return nil }
-      if m54 & 1 == 0 && restTop == restMask && middle == .max && low > 0 &- v { return nil }
-      m53 = (m54 &+ 1) >> 1
+    // Rounded half up, unless one of two rare cases (tested first, with one branch that
+    // is almost never taken: the rounding bit itself is as likely 0 as 1):
+    var m53 = (m54 &+ 1) >> 1
+    let restIsZero = restTop | middle | low == 0
+    let justBelowHalf = restTop == restMask && middle == .max && low > 0 &- v
+    if restIsZero || justBelowHalf {
+      let roundBit = m54 & 1 == 1
+      if power.exact {
+        // P is exact: a rounding bit with nothing below is a tie, to even.
+        if restIsZero && roundBit { m53 = (m54 >> 1) &+ (m54 >> 1 & 1) }
+      } else if restIsZero == roundBit {
+        // A midpoint in [P, P + v): P itself (rounding bit, nothing below), or just
+        // above P by less than v (no rounding bit, all ones below).
+        return nil
+      }
     }
     // w·10^q ≈ m53·2^(138 + upper + t − 127 + q − λ); the double's exponent adds 52.
     var exponent = 190 &+ Int(upper) &+ Int(power.binaryExponent) &- shift

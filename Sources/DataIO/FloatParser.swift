@@ -51,13 +51,11 @@ enum FloatParser {
   static func prefix(
     _ text: UnsafePointer<UInt8>, count n: Int, powers: UnsafePointer<EiselLemire.Power>
   ) -> (value: Double, length: Int)? {
-    var i = 0
-    var negative = false
-    if n > 0 && (text[0] == minus || text[0] == plus) {
-      negative = text[0] == minus
-      i = 1
-    }
-    let signLength = i
+    // The sign is as often there as not in much data: no branch on it.
+    let first = n > 0 ? text[0] : 0
+    let negative = first == minus
+    let signLength = negative || first == plus ? 1 : 0
+    var i = signLength
     var w: UInt64 = 0
     let integerStart = i
     // Integer parts are mostly short: digit by digit (the word-at-a-time check would
@@ -113,13 +111,20 @@ enum FloatParser {
     if !truncated && w <= 1 << 53 && q >= -22 && q <= 22 {
       let m = Double(w)
       let x = q < 0 ? m / powersOfTen[-q] : m * powersOfTen[q]
-      return (negative ? -x : x, i)
+      return (signed(x, negative), i)
     }
     guard
       let x = magnitude(w, q, truncated: truncated, powers: powers)
         ?? slow(text + signLength, count: i - signLength)
     else { return nil }
-    return (negative ? -x : x, i)
+    return (signed(x, negative), i)
+  }
+
+  /// −x when `negative`, else x, for x ≥ 0 (+0 included): the sign bit set without a
+  /// branch.
+  @inline(__always)
+  private static func signed(_ x: Double, _ negative: Bool) -> Double {
+    Double(bitPattern: x.bitPattern | UInt64(negative ? 1 : 0) << 63)
   }
 
   /// Appends the decimal digits from `text[start]` on to `w` (modulo 2⁶⁴) and returns
