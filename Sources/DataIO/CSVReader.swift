@@ -13,7 +13,9 @@ import Synchronization
 /// Bytes are pulled in chunks into one buffer that always holds the current record
 /// whole (it grows only for a record longer than itself); fields are located as spans in
 /// that buffer and converted in place: numbers straight into `[Double]` columns, text
-/// into `String`s after UTF-8 validation. No line array is ever built.
+/// into `String`s after UTF-8 validation. No line array is ever built. A number is parsed
+/// while its field's end is sought (one pass over its bytes), and a record made only of
+/// numbers goes straight into per-column blocks without spans (`numericRecord`).
 ///
 /// Column types are inferred: a column is numeric while every field is a number or a
 /// missing value (empty, `NA`, `N/A`, `NaN`, `nan`). The first text field found in a
@@ -59,11 +61,19 @@ final class CSVReader {
     var end: Int
     /// The field was quoted and contains doubled quotes to undo.
     var escaped: Bool
+    /// The field's number, when the scan read the whole field as one (see `scan`).
+    var number: Double? = nil
   }
 
   /// Byte classes for the unquoted-field scan: nonzero for separator, quote, CR, LF and
   /// the comment character.
   private let special = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+  /// Whether the scan may read a number while it looks for a field's end: only when no
+  /// character a number can contain (digits, `.`, `e`, `E`, `+`, `-`) is special, so a
+  /// number never runs over the field's end.
+  private var numbersInScan = false
+  /// `EiselLemire.powers`, read once per reader.
+  private let powers = EiselLemire.powers
 
   private static let quote = UInt8(ascii: "\"")
   private static let lineFeed = UInt8(ascii: "\n")
@@ -198,7 +208,13 @@ final class CSVReader {
       while end - start < 65536 && !atEndOfInput { try refill() }
       separator = detectedSeparator()
     }
+    useSeparator()
+  }
+
+  /// Marks the separator special, once it is known.
+  private func useSeparator() {
     special[Int(separator)] = 1
+    numbersInScan = "0123456789.eE+-".utf8.allSatisfy { special[Int($0)] == 0 }
   }
 
   /// The most frequent of `,` tab `;` outside quotes in the first line that is neither
@@ -344,6 +360,20 @@ final class CSVReader {
         throw malformed(
           at: q, "expected a separator or end of line after a closing quote, found \(shown(c))")
       }
+      // A number followed by a special byte is the whole field (no number character is
+      // special): the field is then scanned and parsed in one go.
+      if numbersInScan,
+        case let (x, length)? = FloatParser.prefix(b + p, count: e - p, powers: powers),
+        p + length < e, case let c = b[p + length], special[Int(c)] != 0, c != Self.quote
+      {
+        fields.append(Span(begin: p, start: p, end: p + length, escaped: false, number: x))
+        if c == separator {
+          p += length + 1
+          continue
+        }
+        p += length
+        break
+      }
       q = p
       while q < e && special[Int(b[q])] == 0 { q += 1 }
       if q == e && !atEndOfInput { return .incomplete }
@@ -473,14 +503,24 @@ final class CSVReader {
     /// Appends `later`, the columns of the records that follow these. A column numeric
     /// in one part and text in the other is `changed`, as one run over all the records
     /// would make it; a number in `later` counts only where this part left the column
-    /// numeric (one run stops looking at a column once it changed).
+    /// numeric (one run stops looking at a column once it changed). Numeric columns are
+    /// joined on both cores (copying them is most of the join's time).
     mutating func append(_ later: inout Columns) {
-      for j in kinds.indices {
-        if kinds[j] == .number && later.kinds[j] == .number {
-          sawNumber[j] = sawNumber[j] || later.sawNumber[j]
-          numbers[j].reserveCapacity(numbers[j].count + later.numbers[j].count)
-          numbers[j].append(contentsOf: later.numbers[j])
-        } else if kinds[j] == .text {
+      let both = kinds.indices.map { kinds[$0] == .number && later.kinds[$0] == .number }
+      let joined = kinds.indices.filter { both[$0] }
+      let joins = joined.map { j in
+        let join = Join()
+        swap(&join.first, &numbers[j])
+        swap(&join.later, &later.numbers[j])
+        return join
+      }
+      DispatchQueue.concurrentPerform(iterations: joins.count) { k in joins[k].run() }
+      for (k, j) in joined.enumerated() {
+        swap(&numbers[j], &joins[k].first)
+        sawNumber[j] = sawNumber[j] || later.sawNumber[j]
+      }
+      for j in kinds.indices where !both[j] {
+        if kinds[j] == .text {
           texts[j].append(contentsOf: later.texts[j])
         } else {
           if kinds[j] == .number { sawNumber[j] = sawNumber[j] || later.sawNumber[j] }
@@ -491,6 +531,19 @@ final class CSVReader {
         later.texts[j] = []
       }
       rows += later.rows
+    }
+
+    /// One numeric column's two parts, joined by one thread; the arrays are moved in and
+    /// out (never shared), so `first` grows in place.
+    private final class Join: @unchecked Sendable {
+      var first: [Double] = []
+      var later: [Double] = []
+
+      func run() {
+        first.reserveCapacity(first.count + later.count)
+        first.append(contentsOf: later)
+        later = []
+      }
     }
   }
 
@@ -587,10 +640,37 @@ final class CSVReader {
     var estimated = bytes == nil
     let begin = bufferOffset + (storeCurrent ? recordStart : start)
     var storeFirst = storeCurrent
+    // Records of numbers only are parsed straight into `staging` (column j of row r at
+    // j·block + r) and appended to the columns a block at a time (see `numericRecord`).
+    var allNumeric = kinds.allSatisfy { $0 == .number }
+    let block = max(1, 32768 / max(width, 1))
+    let staging = UnsafeMutablePointer<Double>.allocate(capacity: block * width)
+    defer { staging.deallocate() }
+    var staged = 0
+    func flush() {
+      guard staged > 0 else { return }
+      for j in 0..<width {
+        numbers[j].append(
+          contentsOf: UnsafeBufferPointer(start: staging + j * block, count: staged))
+      }
+      for j in 0..<width { sawNumber[j] = true }
+      staged = 0
+    }
     while true {
       if storeFirst {
         storeFirst = false
+      } else if allNumeric && numbersInScan
+        && numericRecord(into: staging + staged, block: block, width: width)
+      {
+        staged += 1
+        if staged == block { flush() }
+        rows += 1
+        if rows & 0xFFF == 0 {
+          try every4096Rows()
+        }
+        continue
       } else {
+        flush()
         guard try nextRecord() else { break }
       }
       guard spans.count == width else {
@@ -604,28 +684,32 @@ final class CSVReader {
         let s = fields[j]
         switch kinds[j] {
         case .number:
-          if let x = number(s, in: base) {
+          if let x = s.number ?? number(s, in: base) {
             numbers[j].append(x)
             if !x.isNaN && !sawNumber[j] { sawNumber[j] = true }
           } else {
             _ = try text(s)
             kinds[j] = .changed
             numbers[j] = []
+            allNumeric = false
           }
         case .text: texts[j].append(try text(s))
         case .changed: _ = try text(s)
         }
       }
       rows += 1
-      if rows & 0xFFF == 0 {
-        try cancellation.check()
-        if !estimated, let bytes {
-          // Reserve once from the bytes per row so far, with 5% slack.
-          estimated = true
-          let perRow = Double(bufferOffset + start - begin) / Double(rows)
-          let expected = Int(Double(bytes) / perRow * 1.05) + 1024
-          for j in 0..<width where kinds[j] == .number { numbers[j].reserveCapacity(expected) }
-        }
+      if rows & 0xFFF == 0 { try every4096Rows() }
+    }
+    flush()
+    /// Checks for cancellation, and reserves room in the numeric columns once from the
+    /// bytes per row so far, with 5% slack.
+    func every4096Rows() throws {
+      try cancellation.check()
+      if !estimated, let bytes {
+        estimated = true
+        let perRow = Double(bufferOffset + start - begin) / Double(rows)
+        let expected = Int(Double(bytes) / perRow * 1.05) + 1024
+        for j in 0..<width where kinds[j] == .number { numbers[j].reserveCapacity(expected) }
       }
     }
     columns.kinds = kinds
@@ -633,6 +717,43 @@ final class CSVReader {
     columns.rows += rows
     swap(&numbers, &columns.numbers)
     swap(&texts, &columns.texts)
+  }
+
+  /// Parses the record at `start` into `row[j·block]` for each of its `width` fields and
+  /// consumes it, when it is `width` numbers (as `FloatParser.prefix` reads them) each
+  /// followed by the separator, the last by LF or CRLF; otherwise changes nothing and
+  /// returns false. Such a record is read exactly as `scan` and `number` would read it
+  /// (`numbersInScan` must hold: no number character is special), in one pass.
+  @inline(__always)
+  private func numericRecord(into row: UnsafeMutablePointer<Double>, block: Int, width: Int)
+    -> Bool
+  {
+    let b = buffer
+    let e = end
+    let separator = separator
+    let powers = powers
+    var p = start
+    for j in 0..<width {
+      guard case let (x, length)? = FloatParser.prefix(b + p, count: e - p, powers: powers),
+        p + length < e
+      else { return false }
+      row[j * block] = x
+      p += length
+      if j + 1 < width {
+        guard b[p] == separator else { return false }
+        p += 1
+      } else if b[p] == Self.lineFeed {
+        p += 1
+      } else {
+        guard b[p] == Self.carriageReturn && p + 1 < e && b[p + 1] == Self.lineFeed else {
+          return false
+        }
+        p += 2
+      }
+    }
+    start = p
+    line += 1
+    return true
   }
 
   // MARK: - Two halves at once
@@ -671,7 +792,7 @@ final class CSVReader {
     let second = CSVReader(
       source: source.window(from: split), separator: separator, comment: comment,
       capacity: capacity)
-    second.special[Int(separator)] = 1
+    second.useSeparator()
     let size = source.size ?? split
     let stop = StopFlag()
     let halves = [

@@ -21,6 +21,61 @@ import Testing
     #expect(v == [0.001, -25000, .infinity, -.infinity, 7, 0.5, 5, 3])
   }
 
+  @Test func separatorsAndCommentsThatNumbersUse() throws {
+    // The scan reads a number up to the next special byte only when no number character
+    // is special; here each of these separators and comments is one.
+    let dot = try readCSV("a.b\n1.25\n", CSVOptions(separator: "."))
+    #expect(try numbers(dot, "a") == [1] && numbers(dot, "b") == [25])
+    let e = try readCSV("xey\n1e2\n", CSVOptions(separator: "e"))
+    #expect(try numbers(e, "x") == [1] && numbers(e, "y") == [2])
+    let minus = try readCSV("a,b\n1,2-3\n-4,5\n", CSVOptions(comment: "-"))
+    #expect(try numbers(minus, "a") == [1] && numbers(minus, "b") == [2])
+    let long = try readCSV("a,b\n12345678901234567890123,1e400\n0.1e-400,-0\n")
+    #expect(try numbers(long, "a") == [1.2345678901234567890123e22, 0])
+    #expect(try numbers(long, "b")?.map(\.sign) == [.plus, .minus])
+  }
+
+  @Test func numericRecordsAgreeWithFieldByFieldReading() throws {
+    // Records of numbers only are parsed in one pass (`numericRecord`); any other record
+    // (a missing value, spaces, a lone CR, a comment) is read field by field. Every field
+    // must equal `Double(String)` of its text, whatever the buffer size and the split.
+    var rng = SplitMix64(state: 21)
+    var text = "a,b,c\n"
+    var expected: [[Double]] = [[], [], []]
+    for i in 0..<3_000 {
+      var fields: [String] = []
+      for j in 0..<3 {
+        let x = Double(bitPattern: rng.next() >> 2) * (rng.next() % 2 == 0 ? 1 : -1)
+        let r = rng.next() % 40
+        let field =
+          r == 0
+          ? "NA"
+          : r == 1
+            ? " 2.5"
+            : r < 10 ? "\(rng.next() % 1000)" : r < 20 ? "\(x)" : String(format: "%.17g", x)
+        fields.append(field)
+        expected[j].append(field == "NA" ? .nan : Double(field.trimmingSpaces)!)
+      }
+      let end = i % 7 == 0 ? "\r\n" : i % 101 == 0 ? " # note\n" : "\n"
+      text += fields.joined(separator: ",") + end
+    }
+    for buffer in [64, 4096, 1 << 20] {
+      for parallelism in [
+        CSVReader.Parallelism(minimumBytes: .max, splitNear: nil),
+        CSVReader.Parallelism(minimumBytes: 0, splitNear: nil),
+      ] {
+        let (t, _) = try CSVReader.readReporting(
+          source: ByteSource(bytes: Array(text.utf8), label: "n.csv"),
+          options: CSVOptions(comment: "#"), cancellation: .never, parallelism: parallelism,
+          bufferBytes: buffer)
+        for (j, name) in ["a", "b", "c"].enumerated() {
+          let got = try #require(try numbers(t, name))
+          #expect(got.map(\.bitPattern) == expected[j].map(\.bitPattern), "buffer \(buffer)")
+        }
+      }
+    }
+  }
+
   @Test func mixedColumnKeepsOriginalSpelling() throws {
     // The text appears late, so the first pass has already read "007" as a number.
     let t = try readCSV("id,v\n1,2\n007,3\n1.50,4\nabc,5\n")
@@ -136,6 +191,7 @@ import Testing
     ("a,b,c\n1,2,3\n4,5\n", 3, 4, "found 2 fields, expected 3"),
     ("a,b\n1,\"abc\n2,3\n", 2, 3, "unterminated"),
     ("a,b\n1,ab\"c\n", 2, 5, "quote inside an unquoted field"),
+    ("a,b\n1,2\"c\n", 2, 4, "quote inside an unquoted field"),
     ("a,b\n1,\"ab\"c\n", 2, 7, "after a closing quote"),
     ("a,b\n\"x\ny\",1\n2,3,4\n", 4, 5, "found 3 fields"),
     ("a,b\r\n1,2\r\n3\r\n", 3, 2, "found 1 field,"),

@@ -136,38 +136,3 @@ import Testing
     #expect(try Table([("a", .number([1]))]).description == "   a\n0  1\n[1 row × 1 column]")
   }
 }
-
-@Suite struct FloatParserTests {
-  func parse(_ s: String) -> Double? {
-    Array(s.utf8).withUnsafeBufferPointer { FloatParser.parse($0.baseAddress!, count: $0.count) }
-  }
-
-  @Test func agreesWithTheStandardLibraryBitForBit() {
-    var rng = SystemRandomNumberGenerator()
-    for _ in 0..<20_000 {
-      let x = Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF)
-      let shortest = x.description
-      #expect(parse(shortest)?.bitPattern == Double(shortest)?.bitPattern, "\(shortest)")
-      let digits = (0..<Int.random(in: 1...22)).map { _ in String(Int.random(in: 0...9)) }.joined()
-      let text = "\(digits.prefix(3)).\(digits.dropFirst(3))e\(Int.random(in: -40...40))"
-      #expect(parse(text)?.bitPattern == Double(text)?.bitPattern, "\(text)")
-    }
-  }
-
-  @Test func hardCases() {
-    // Midpoint cases and Clinger-boundary values, checked against the standard library.
-    for s in [
-      "9007199254740993", "9007199254740992.5", "0.1", "1e22", "1e23", "2.2250738585072014e-308",
-      "4.9e-324", "1.7976931348623157e308", "1e309", "123456789012345678901234567890", "-0", "0e5",
-    ] {
-      #expect(parse(s)?.bitPattern == Double(s)?.bitPattern, "\(s)")
-    }
-    for s in [
-      "", "-", ".", "e5", "1e", "1e+", "0x10", "1,5", "1.2.3", "--1", "infinit", "nana", "1 2",
-    ] {
-      #expect(parse(s) == nil, "\(s)")
-    }
-    #expect(
-      parse("-INF") == -.infinity && parse("Infinity") == .infinity && parse("NaN")?.isNaN == true)
-  }
-}

@@ -116,3 +116,16 @@ enum NumpyPython {
     return String(decoding: output, as: UTF8.self)
   }
 }
+
+/// SplitMix64 (Steele, Lea & Flood, OOPSLA 2014): a tiny deterministic generator, shared by
+/// the tests, which do not depend on the library's RNG.
+struct SplitMix64 {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9e37_79b9_7f4a_7c15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+    return z ^ (z >> 31)
+  }
+}
