@@ -171,7 +171,7 @@ extension BLAS {
     while j + 8 <= n {
       let a = UnsafeRawPointer(p + j).loadUnaligned(as: SIMD8<Double>.self)
       let b = UnsafeRawPointer(q + j).loadUnaligned(as: SIMD8<Double>.self)
-      acc.addProduct(a, b)
+      acc += a * b  // not addProduct: without -mfma that is a libm fma call per lane
       j += 8
     }
     var total = acc.sum()
@@ -195,24 +195,37 @@ extension BLAS {
   /// two separate products (Higham §3.5); the sum over blocks changes only the order of
   /// the additions.
   ///
-  /// Throws `shapeMismatch` unless `w` has one entry per column of X.
+  /// With `rows`, only those rows of X take part (Xᵀr over that range), so that callers
+  /// can split one pass between threads.
+  ///
+  /// Throws `shapeMismatch` unless `w` has one entry per column of X, `invalidArgument`
+  /// for a row range outside X.
   public static func rowBlockPass(
-    _ x: Matrix, _ w: Vector, _ transform: (Int, UnsafeMutableBufferPointer<Double>) -> Void
+    _ x: Matrix, _ w: Vector, rows range: Range<Int>? = nil,
+    _ transform: (Int, UnsafeMutableBufferPointer<Double>) -> Void
   ) throws -> Vector {
-    let (rows, cols) = (x.rows, x.cols)
+    let cols = x.cols
     guard w.count == cols else {
       throw NumericsError.shapeMismatch(operation: "rowBlockPass", lhs: x.shape, rhs: w.shape)
     }
-    try checkBLASSize([rows, cols], operation: "rowBlockPass")
+    let selected = range ?? 0..<x.rows
+    guard selected.lowerBound >= 0, selected.upperBound <= x.rows else {
+      throw NumericsError.invalidArgument(
+        operation: "rowBlockPass",
+        message: "expected rows within 0..<\(x.rows), found \(selected)")
+    }
+    try checkBLASSize([x.rows, cols], operation: "rowBlockPass")
     var g = [Double](repeating: 0, count: cols)
-    if rows == 0 { return Vector(g) }
+    let first = selected.lowerBound
+    let rows = selected.upperBound
+    if selected.isEmpty { return Vector(g) }
     let blockRows = max(8, (1 << 15) / max(cols, 1))
-    var z = [Double](repeating: 0, count: min(blockRows, rows))
+    var z = [Double](repeating: 0, count: min(blockRows, selected.count))
     x.elements.withUnsafeBufferPointer { px in
       w.elements.withUnsafeBufferPointer { pw in
         g.withUnsafeMutableBufferPointer { pg in
           z.withUnsafeMutableBufferPointer { pz in
-            var start = 0
+            var start = first
             while start < rows {
               let n = min(blockRows, rows - start)
               let block = px.baseAddress! + start * cols

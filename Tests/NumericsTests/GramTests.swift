@@ -119,3 +119,22 @@ import Testing
     #expect(throws: NumericsError.self) { try BLAS.rowBlockPass(x, Vector([1, 2])) { _, _ in } }
   }
 }
+
+extension RowBlockPassTests {
+  /// Two row ranges give the two halves of the whole pass (and see the right rows).
+  @Test func rowRangesSplitThePass() throws {
+    var rng = RandomGenerator(seed: 4)
+    let x = GramTests.random(301, 40, &rng)
+    let w = Vector((0..<40).map { _ in rng.normal() })
+    func pass(_ rows: Range<Int>?) throws -> Vector {
+      try BLAS.rowBlockPass(x, w, rows: rows) { start, z in
+        for i in 0..<z.count { z[i] = sin(z[i]) * Double(start + i) }
+      }
+    }
+    let whole = try pass(nil)
+    let (a, b) = (try pass(0..<150), try pass(150..<301))
+    for j in 0..<40 { #expect(abs(a[j] + b[j] - whole[j]) <= 1e-11 * max(1, abs(whole[j]))) }
+    #expect(try pass(7..<7).elements.allSatisfy { $0 == 0 })
+    #expect(throws: NumericsError.self) { try pass(0..<302) }
+  }
+}

@@ -50,6 +50,15 @@ import Testing
     let two = try SD.simulate(
       p, settings: try SD.SimulationSettings(dimension: 60, datasets: 4, threads: 2))
     #expect(one.errors == two.errors)
+    // M × N = 900 × 600 doubles (4.3 MB): each fit splits its evaluations between the
+    // two threads instead of running two datasets at once; the numbers are the same.
+    let large = try SD.Problem(delta: 0.5, theta: 0.2, alpha: 1.5, lambdas: [1, 0.5], betas: [2])
+    let serial = try SD.simulate(
+      large, settings: try SD.SimulationSettings(dimension: 600, datasets: 2, threads: 1))
+    let split = try SD.simulate(
+      large, settings: try SD.SimulationSettings(dimension: 600, datasets: 2, threads: 2))
+    #expect(serial.errors == split.errors)
+    #expect(serial.q == split.q)
   }
 
   /// The closed-form square-loss fit satisfies the normal equations: the gradient of

@@ -98,13 +98,22 @@ extension SD {
     }
     let stages = problem.stages
     let counter = ProgressCounter(total: settings.datasets, progress: progress)
+    // A dataset's inputs larger than 4 MB are read from memory at every evaluation; two
+    // of them at once no longer share the last-level cache. Then each fit splits its
+    // evaluations between two threads (one dataset at a time per pair of threads)
+    // instead of running two datasets side by side. The split itself is the same either
+    // way, so the results do not depend on the threads.
+    let large = samples * n * MemoryLayout<Double>.size >= 4 << 20
+    let inner = large && settings.threads >= 2 ? 2 : 1
     let runs = try ParallelWork.map(
-      count: settings.datasets, workers: settings.threads, cancellation: cancellation
+      count: settings.datasets, workers: max(1, settings.threads / inner),
+      cancellation: cancellation
     ) { r in
       var rng = RandomGenerator(seed: settings.seed).stream(r)
       let data = Dataset(
         problem: problem, dimension: n, samples: samples, rng: &rng)
-      let run = try data.distill(settings: settings, cancellation: cancellation)
+      let run = try data.distill(
+        settings: settings, evaluationWorkers: inner, cancellation: cancellation)
       counter.advance()
       return run
     }
@@ -213,9 +222,9 @@ struct Dataset {
   }
 
   /// Fits every stage, relabelling the same inputs.
-  func distill(settings: SD.SimulationSettings, cancellation: Cancellation) throws
-    -> DistillationRun
-  {
+  func distill(
+    settings: SD.SimulationSettings, evaluationWorkers: Int = 1, cancellation: Cancellation
+  ) throws -> DistillationRun {
     var run = DistillationRun()
     var targets = labels
     var w = Vector(count: dimension)
@@ -233,6 +242,7 @@ struct Dataset {
       case .crossEntropy:
         let fit = try fitCrossEntropy(
           targets: targets, lambda: problem.lambdas[t], fixedBias: fixedBias, start: (w, bias),
+          evaluationWorkers: evaluationWorkers,
           settings: settings, cancellation: cancellation)
         (w, bias) = (fit.w, fit.b)
         if !fit.converged { run.unconverged += 1 }
@@ -262,9 +272,13 @@ struct Dataset {
 
   /// Minimises Σ_μ [softplus(a_μ) − y_μ a_μ] + (λ/2)|w|² by L-BFGS over (w, B), or over
   /// w alone when the bias is fixed.
+  ///
+  /// Every evaluation is split at row ⌊M/2⌋ into two halves, each one fused pass over its
+  /// rows (`BLAS.rowBlockPass`), whose sums are added in a fixed order; the halves run on
+  /// `evaluationWorkers` threads (1 or 2) with identical results.
   func fitCrossEntropy(
     targets: [Double], lambda: Double, fixedBias: Double?, start: (Vector, Double),
-    settings: SD.SimulationSettings, cancellation: Cancellation
+    evaluationWorkers: Int = 1, settings: SD.SimulationSettings, cancellation: Cancellation
   ) throws -> (w: Vector, b: Double, converged: Bool) {
     let n = dimension
     let scale = 1 / Double(n).squareRoot()
@@ -275,22 +289,33 @@ struct Dataset {
       { theta in
         let w = Vector(theta.elements[0..<n])
         let bias = fixedBias ?? theta[n]
-        var f = 0.0
-        var bGrad = 0.0
-        // One pass over X: margins of a block of rows, their residuals, then the block's
-        // share of Xᵀ·residual while the rows are still in cache.
-        var g = try targets.withUnsafeBufferPointer { y in
-          try BLAS.rowBlockPass(x, w) { start, a in
-            for i in 0..<a.count {
-              let am = a[i] * scale + bias
-              let target = y[start + i]
-              f += max(am, 0) + Foundation.log1p(Foundation.exp(-abs(am))) - target * am
-              let residual = SD.sigmoid(am) - target
-              a[i] = residual * scale
-              bGrad += residual
+        let x = self.x
+        let halves = [0..<(samples / 2), (samples / 2)..<samples]
+        // One pass over each half of X: margins of a block of rows, their residuals, then
+        // the block's share of Xᵀ·residual while the rows are still in cache.
+        let parts = try ParallelWork.map(
+          count: 2, workers: evaluationWorkers, cancellation: .never
+        ) { h in
+          var f = 0.0
+          var bGrad = 0.0
+          let g = try targets.withUnsafeBufferPointer { y in
+            try BLAS.rowBlockPass(x, w, rows: halves[h]) { start, a in
+              for i in 0..<a.count {
+                let am = a[i] * scale + bias
+                let target = y[start + i]
+                f += max(am, 0) + Foundation.log1p(Foundation.exp(-abs(am))) - target * am
+                let residual = SD.sigmoid(am) - target
+                a[i] = residual * scale
+                bGrad += residual
+              }
             }
           }
+          return (f: f, bGrad: bGrad, g: g)
         }
+        var f = parts[0].f + parts[1].f
+        let bGrad = parts[0].bGrad + parts[1].bGrad
+        var g = parts[0].g
+        for i in 0..<n { g[i] += parts[1].g[i] }
         var norm = 0.0
         for i in 0..<n {
           g[i] += lambda * w[i]
