@@ -104,18 +104,40 @@ extension SD {
     // instead of running two datasets side by side. The split itself is the same either
     // way, so the results do not depend on the threads.
     let large = samples * n * MemoryLayout<Double>.size >= 4 << 20
-    let inner = large && settings.threads >= 2 ? 2 : 1
-    let runs = try ParallelWork.map(
-      count: settings.datasets, workers: max(1, settings.threads / inner),
-      cancellation: cancellation
-    ) { r in
+    let threads = settings.threads
+    @Sendable func dataset(_ r: Int) -> Dataset {
       var rng = RandomGenerator(seed: settings.seed).stream(r)
-      let data = Dataset(
-        problem: problem, dimension: n, samples: samples, rng: &rng)
-      let run = try data.distill(
-        settings: settings, evaluationWorkers: inner, cancellation: cancellation)
-      counter.advance()
-      return run
+      return Dataset(problem: problem, dimension: n, samples: samples, rng: &rng)
+    }
+    var runs: [DistillationRun] = []
+    if large && threads >= 2 {
+      // Datasets in chunks of `threads`: drawn in parallel (one stream each), then fitted
+      // by pairs of threads, so at most `threads` inputs are in memory at once.
+      var first = 0
+      while first < settings.datasets {
+        let chunk = min(threads, settings.datasets - first)
+        let start = first
+        let data = try ParallelWork.map(
+          count: chunk, workers: threads, cancellation: cancellation
+        ) { dataset(start + $0) }
+        runs += try ParallelWork.map(
+          count: chunk, workers: max(1, threads / 2), cancellation: cancellation
+        ) { i in
+          let run = try data[i].distill(
+            settings: settings, evaluationWorkers: 2, cancellation: cancellation)
+          counter.advance()
+          return run
+        }
+        first += chunk
+      }
+    } else {
+      runs = try ParallelWork.map(
+        count: settings.datasets, workers: threads, cancellation: cancellation
+      ) { r in
+        let run = try dataset(r).distill(settings: settings, cancellation: cancellation)
+        counter.advance()
+        return run
+      }
     }
     var errors = Matrix(rows: settings.datasets, cols: stages)
     var m = errors
@@ -303,8 +325,11 @@ struct Dataset {
               for i in 0..<a.count {
                 let am = a[i] * scale + bias
                 let target = y[start + i]
-                f += max(am, 0) + Foundation.log1p(Foundation.exp(-abs(am))) - target * am
-                let residual = SD.sigmoid(am) - target
+                // softplus(a) = max(a, 0) + log1p(e) and σ(a) from the same e = exp(−|a|)
+                // (bit for bit `SD.sigmoid`).
+                let e = Foundation.exp(-abs(am))
+                f += max(am, 0) + Foundation.log1p(e) - target * am
+                let residual = (am >= 0 ? 1 / (1 + e) : e / (1 + e)) - target
                 a[i] = residual * scale
                 bGrad += residual
               }
