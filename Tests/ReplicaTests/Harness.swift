@@ -176,10 +176,40 @@ final class Terminal {
       if state.count == 3, state[0] == "1" {
         if let status = Int32(state[1]) { return status }
         if let signal = Int32(state[2]) { return 128 + signal }
+        // tmux 3.3 can mark the pane dead (its terminal closed) before it reaps the
+        // child, and under load it may leave it a zombie with no status for a long time:
+        // then the status is read from the zombie's /proc entry.
+        if let status = zombieExitStatus() { return status }
       }
       usleep(20_000)
     }
-    throw TerminalTimeout(waitingFor: "the program to exit", screen: try screen())
+    let pane = (try? tmux(["display", "-p", "-t", "t", "#{pane_pid} #{pane_dead}"])) ?? "?"
+    let pid = pane.split(separator: " ").first.map(String.init) ?? ""
+    let status =
+      (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8))?.split(
+        separator: "\n"
+      ).filter { $0.hasPrefix("State") || $0.hasPrefix("PPid") }.joined(separator: ", ")
+      ?? "no /proc entry"
+    throw TerminalTimeout(
+      waitingFor: "the program to exit (pane: \(pane); process: \(status))",
+      screen: try screen())
+  }
+
+  /// The exit status (128 + signal if killed) of the pane's process while it is a
+  /// zombie, from field 52 of /proc/<pid>/stat (`exit_code`, in waitpid's encoding;
+  /// Linux ≥ 3.5); nil while it runs or once it is reaped.
+  private func zombieExitStatus() -> Int32? {
+    guard
+      let pid = try? tmux(["display", "-p", "-t", "t", "#{pane_pid}"]).trimmingCharacters(
+        in: .whitespacesAndNewlines), Int32(pid) ?? 0 > 1,
+      let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")")
+    else { return nil }
+    // Fields from the third on (state first), after the parenthesised command name.
+    let fields = stat[stat.index(after: close)...].split(whereSeparator: \.isWhitespace)
+    guard fields.count >= 50, fields[0] == "Z", let code = Int32(fields[49]) else { return nil }
+    let signal = code & 0x7f
+    return signal == 0 ? (code >> 8) & 0xff : 128 + signal
   }
 
   /// Runs a tmux command on this terminal's server.
