@@ -1,4 +1,5 @@
 import CLapack
+import _NumericsKernels
 
 extension BLAS {
   /// Rows per block in the blocked products below: about 512 KB of one block buffer, so
@@ -186,8 +187,17 @@ extension BLAS {
 extension BLAS {
   /// `Xᵀ r` with `r = φ(X w)` applied row-wise, in one pass over X: for each block of rows
   /// X_b (about 256 KB, so it is still in cache for the second product) it forms
-  /// z_b = X_b w (`dgemv`), lets `transform(start, z_b)` replace z_b by r_b in place
-  /// (`start` is the block's first row), and accumulates X_bᵀ r_b (`dgemv`, β = 1).
+  /// z_b = X_b w (a dot product per row), lets `transform(start, z_b)` replace z_b by r_b
+  /// in place (`start` is the block's first row), and accumulates X_bᵀ r_b (an axpy per
+  /// row, in row order).
+  ///
+  /// Both products are the `_NumericsKernels` loops `nk_rows_dot` and `nk_rows_axpy` on
+  /// the calling thread rather than `dgemv`: the pass is bound by reading X, and
+  /// OpenBLAS's threaded `dgemv` rounds differently for different thread counts (measured:
+  /// the self-distillation fits changed in the 8th digit between `OPENBLAS_NUM_THREADS`
+  /// 1 and 2), which every optimiser path built on this pass would inherit. The kernels
+  /// add in one fixed order on every build (SSE2, AVX2, AVX-512), so the result depends
+  /// only on the inputs.
   ///
   /// This is the gradient pass of every generalised linear model (logistic, softmax-free
   /// losses, ridge): the two products of `gemv(X, w)` and `gemv(X, r, transpose: true)`
@@ -229,19 +239,9 @@ extension BLAS {
             while start < rows {
               let n = min(blockRows, rows - start)
               let block = px.baseAddress! + start * cols
-              if cols > 0 {
-                cblas_dgemv(
-                  CblasRowMajor, CblasNoTrans, Int32(n), Int32(cols), 1, block, Int32(cols),
-                  pw.baseAddress, 1, 0, pz.baseAddress, 1)
-              } else {
-                for i in 0..<n { pz[i] = 0 }
-              }
+              nk_rows_dot(block, n, cols, pw.baseAddress!, pz.baseAddress!)
               transform(start, UnsafeMutableBufferPointer(rebasing: pz[0..<n]))
-              if cols > 0 {
-                cblas_dgemv(
-                  CblasRowMajor, CblasTrans, Int32(n), Int32(cols), 1, block, Int32(cols),
-                  pz.baseAddress, 1, 1, pg.baseAddress, 1)
-              }
+              nk_rows_axpy(block, n, cols, pz.baseAddress!, pg.baseAddress!)
               start += n
             }
           }

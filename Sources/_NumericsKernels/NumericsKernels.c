@@ -240,3 +240,109 @@ void nk_log(const double *x, double *y, size_t n) {
     default: nk_log_baseline(x, y, n); return;
   }
 }
+
+/*
+ * Row products for BLAS.rowBlockPass: z[i] = x_i . w and g += sum_i r[i] x_i over the rows
+ * x_i of a row-major block (rows x cols, row stride cols).
+ *
+ * Every build computes exactly the same sums in the same order, so the results do not
+ * depend on the build nor on any thread count: each dot product keeps eight partial sums
+ * (lane j mod 8), added as ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)) and then the
+ * tail in order; the row update adds the rows one at a time, in row order. Multiply-adds
+ * are not contracted into FMA (FP_CONTRACT off), which would round differently in the
+ * builds that have FMA. The eight-lane form vectorises to one zmm, two ymm or four xmm
+ * accumulators.
+ */
+#if defined(__clang__)
+#define NK_NO_CONTRACT _Pragma("clang fp contract(off)")
+#else
+#define NK_NO_CONTRACT _Pragma("STDC FP_CONTRACT OFF")
+#endif
+
+NK_INLINE double nk_dot8(const double *a, const double *b, size_t n) {
+  NK_NO_CONTRACT
+  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    for (int l = 0; l < 8; l++) s[l] += a[j + l] * b[j + l];
+  }
+  double total = ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+  for (; j < n; j++) total += a[j] * b[j];
+  return total;
+}
+
+/* nk_dot8 for four rows at once (row stride n): the same lanes and the same order per
+ * row, so the same results, with four independent accumulators and w read once. */
+NK_INLINE void nk_dot8x4(const double *x, size_t n, const double *w, double *z) {
+  NK_NO_CONTRACT
+  double s0[8] = {0, 0, 0, 0, 0, 0, 0, 0}, s1[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  double s2[8] = {0, 0, 0, 0, 0, 0, 0, 0}, s3[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  const double *x1 = x + n, *x2 = x + 2 * n, *x3 = x + 3 * n;
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    for (int l = 0; l < 8; l++) {
+      double wl = w[j + l];
+      s0[l] += x[j + l] * wl;
+      s1[l] += x1[j + l] * wl;
+      s2[l] += x2[j + l] * wl;
+      s3[l] += x3[j + l] * wl;
+    }
+  }
+  double *sums[4] = {s0, s1, s2, s3};
+  const double *rows[4] = {x, x1, x2, x3};
+  for (int r = 0; r < 4; r++) {
+    double *t = sums[r];
+    double total = ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
+    for (size_t k = j; k < n; k++) total += rows[r][k] * w[k];
+    z[r] = total;
+  }
+}
+
+#define NK_DEFINE_ROWS(suffix, attributes)                                               \
+  attributes static void nk_rows_dot_##suffix(const double *x, size_t rows, size_t cols, \
+                                              const double *w, double *z) {              \
+    size_t i = 0;                                                                        \
+    for (; i + 4 <= rows; i += 4) nk_dot8x4(x + i * cols, cols, w, z + i);              \
+    for (; i < rows; i++) z[i] = nk_dot8(x + i * cols, w, cols);                         \
+  }                                                                                      \
+  attributes static void nk_rows_axpy_##suffix(const double *x, size_t rows, size_t cols, \
+                                               const double *r, double *g) {             \
+    NK_NO_CONTRACT                                                                       \
+    for (size_t i = 0; i < rows; i++) {                                                  \
+      const double *row = x + i * cols;                                                  \
+      const double a = r[i];                                                             \
+      NK_INDEPENDENT                                                                     \
+      for (size_t j = 0; j < cols; j++) g[j] += a * row[j];                              \
+    }                                                                                    \
+  }
+
+NK_DEFINE_ROWS(baseline, )
+
+#if NK_X86_DISPATCH
+NK_DEFINE_ROWS(avx2, __attribute__((target("avx2,fma"))))
+#if defined(__clang__)
+NK_DEFINE_ROWS(avx512, __attribute__((target("avx512f"), min_vector_width(512))))
+#else
+NK_DEFINE_ROWS(avx512, __attribute__((target("avx512f"))))
+#endif
+#endif
+
+void nk_rows_dot(const double *x, size_t rows, size_t cols, const double *w, double *z) {
+  switch (nk_level()) {
+#if NK_X86_DISPATCH
+    case NK_LEVEL_AVX512: nk_rows_dot_avx512(x, rows, cols, w, z); return;
+    case NK_LEVEL_AVX2: nk_rows_dot_avx2(x, rows, cols, w, z); return;
+#endif
+    default: nk_rows_dot_baseline(x, rows, cols, w, z); return;
+  }
+}
+
+void nk_rows_axpy(const double *x, size_t rows, size_t cols, const double *r, double *g) {
+  switch (nk_level()) {
+#if NK_X86_DISPATCH
+    case NK_LEVEL_AVX512: nk_rows_axpy_avx512(x, rows, cols, r, g); return;
+    case NK_LEVEL_AVX2: nk_rows_axpy_avx2(x, rows, cols, r, g); return;
+#endif
+    default: nk_rows_axpy_baseline(x, rows, cols, r, g); return;
+  }
+}

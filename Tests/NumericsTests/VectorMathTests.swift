@@ -210,6 +210,43 @@ struct VectorMathTests {
     try KernelChecks.inPlace()
   }
 
+  /// The row kernels of `BLAS.rowBlockPass` give the same bits on every build (their sums
+  /// have one fixed order), and agree with an 80-bit sum to the n·ε bound.
+  @Test("row dot and row axpy kernels: bit-identical on every build, accurate")
+  func rowKernelsAreBuildIndependent() {
+    defer { nk_set_level(-1) }
+    var rng = SplitMix64(state: 17)
+    for (rows, cols) in [(7, 13), (9, 1000), (4, 8), (5, 3)] {
+      let x = (0..<(rows * cols)).map { _ in rng.uniform(-0.5, 0.5) }
+      let w = (0..<cols).map { _ in rng.uniform(-0.5, 0.5) }
+      let r = (0..<rows).map { _ in rng.uniform(-0.5, 0.5) }
+      let start = (0..<cols).map { _ in rng.uniform(0, 1) }
+      var results: [([Double], [Double])] = []
+      for level in kernelLevels where nk_set_level(level) == level {
+        var z = [Double](repeating: .nan, count: rows)
+        var g = start
+        nk_rows_dot(x, rows, cols, w, &z)
+        nk_rows_axpy(x, rows, cols, r, &g)
+        results.append((z, g))
+      }
+      #expect(!results.isEmpty)
+      for other in results.dropFirst() {
+        #expect(other.0 == results[0].0, "dot, \(rows) × \(cols)")
+        #expect(other.1 == results[0].1, "axpy, \(rows) × \(cols)")
+      }
+      for i in 0..<rows {
+        var exact: Float80 = 0
+        for j in 0..<cols { exact += Float80(x[i * cols + j]) * Float80(w[j]) }
+        #expect(abs(Float80(results[0].0[i]) - exact) <= Float80(cols) * 1.2e-16)
+      }
+      for j in 0..<cols {
+        var exact = Float80(start[j])
+        for i in 0..<rows { exact += Float80(r[i]) * Float80(x[i * cols + j]) }
+        #expect(abs(Float80(results[0].1[j]) - exact) <= Float80(rows + 1) * 1.2e-16 * 2)
+      }
+    }
+  }
+
   @Test("libm-backed functions, sqrt and abs agree with the scalar functions")
   func scalarBackedFunctions() {
     var rng = SplitMix64(state: 5)

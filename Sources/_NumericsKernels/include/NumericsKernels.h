@@ -1,5 +1,6 @@
 /*
- * _NumericsKernels: whole-array exp and log for Numerics' VectorMath.
+ * _NumericsKernels: whole-array exp and log for Numerics' VectorMath, and the row
+ * products of BLAS.rowBlockPass.
  *
  * An underscored target with no stable API (as swift-numerics' C shims): only the
  * Numerics target and its tests call it. Each kernel exists in up to three builds of the
@@ -32,6 +33,14 @@ void nk_exp(const double *x, double *y, size_t n);
 
 /* y[i] = log(x[i]) for i < n. x and y are either disjoint or the same array. */
 void nk_log(const double *x, double *y, size_t n);
+
+/* z[i] = sum_j x[i*cols + j] w[j] for i < rows, with the same eight partial sums in
+ * every build (bit-identical results on every build and thread count). */
+void nk_rows_dot(const double *x, size_t rows, size_t cols, const double *w, double *z);
+
+/* g[j] += sum_i r[i] x[i*cols + j], the rows added one at a time in order (identical in
+ * every build). g must not overlap x. */
+void nk_rows_axpy(const double *x, size_t rows, size_t cols, const double *r, double *g);
 
 /* The build the kernels run: one of the NK_LEVEL_ values. */
 int nk_level(void);
