@@ -14,9 +14,12 @@ Two tasks, as a researcher would write them with numpy and scipy:
    epoch.
 
 Prints `name seconds` (median of 5 runs after a warm-up) and `#` notes with the results.
+`RB_RUNS=n` times n runs instead and prints every sample to standard error.
 """
 
+import os
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -148,11 +151,14 @@ def run_mlp():
 def timed(name, fn):
     fn()
     samples = []
-    for _ in range(5):
+    runs = int(os.environ.get("RB_RUNS", "5"))
+    for _ in range(runs):
         start = time.perf_counter()
         result = fn()
         samples.append(time.perf_counter() - start)
     print(f"{name} {statistics.median(samples)}")
+    if runs != 5:
+        print(name, ["%.3f" % x for x in samples], file=sys.stderr)
     return result
 
 

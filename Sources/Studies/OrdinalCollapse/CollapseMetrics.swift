@@ -60,68 +60,97 @@ extension ONC {
         operation: op, message: "expected 0 < rankTolerance < 1, found \(rankTolerance)")
     }
     try validateLabels(labels, classes: q, op)
-    guard features.elements.allSatisfy(\.isFinite) else {
-      throw NumericsError.nonFinite(operation: op)
+    let allFinite = features.elements.withUnsafeBufferPointer { h in
+      var ok = true
+      for v in h where !v.isFinite { ok = false }
+      return ok
     }
+    guard allFinite else { throw NumericsError.nonFinite(operation: op) }
     var counts = [Double](repeating: 0, count: q)
     var means = [Double](repeating: 0, count: q * d)
     var global = [Double](repeating: 0, count: d)
     features.elements.withUnsafeBufferPointer { h in
-      for i in 0..<n {
-        let y = labels[i]
-        counts[y] += 1
-        for j in 0..<d {
-          means[y * d + j] += h[i * d + j]
-          global[j] += h[i * d + j]
-        }
-      }
-    }
-    for k in 0..<q { for j in 0..<d { means[k * d + j] /= counts[k] } }
-    for j in 0..<d { global[j] /= Double(n) }
-    let centred = Matrix(rows: n, cols: d) { c in
-      features.elements.withUnsafeBufferPointer { h in
+      means.withUnsafeMutableBufferPointer { mu in
         for i in 0..<n {
           let y = labels[i]
-          for j in 0..<d { c[i * d + j] = h[i * d + j] - means[y * d + j] }
+          counts[y] += 1
+          let row = h.baseAddress! + i * d
+          let sum = mu.baseAddress! + y * d
+          for j in 0..<d { sum[j] += row[j] }
         }
       }
     }
-    let within = try BLAS.gemm(centred, centred, transA: true, alpha: 1 / Double(n))
-    var betweenElements = [Double](repeating: 0, count: d * d)
+    for k in 0..<q { for j in 0..<d { global[j] += means[k * d + j] } }
+    for j in 0..<d { global[j] /= Double(n) }
+    for k in 0..<q { for j in 0..<d { means[k * d + j] /= counts[k] } }
+    // Σ_B = M Mᵀ with the d × Q matrix M of columns m_k = (μ_k − μ_G)/√Q. Its nonzero
+    // eigenvalues are those of the Q × Q Gram matrix G = MᵀM, with eigenvectors
+    // v = M u/√λ for G u = λ u, so a Q × Q eigenproblem replaces the d × d one.
+    let rootQ = Double(q).squareRoot()
+    var m = [Double](repeating: 0, count: q * d)  // row k holds m_k
+    for k in 0..<q { for a in 0..<d { m[k * d + a] = (means[k * d + a] - global[a]) / rootQ } }
+    var gram = Matrix(rows: q, cols: q)
     for k in 0..<q {
-      for a in 0..<d {
-        let da = (means[k * d + a] - global[a]) / Double(q)
-        for c in 0..<d { betweenElements[a * d + c] += da * (means[k * d + c] - global[c]) }
+      for l in 0...k {
+        var s = 0.0
+        for a in 0..<d { s += m[k * d + a] * m[l * d + a] }
+        gram[k, l] = s
+        gram[l, k] = s
       }
     }
-    let between = try Matrix(rows: d, cols: d, elements: betweenElements)
     var traceB = 0.0
-    var traceW = 0.0
-    for j in 0..<d {
-      traceB += between[j, j]
-      traceW += within[j, j]
-    }
+    for k in 0..<q { traceB += gram[k, k] }
     let wNorm2 = weights.elements.reduce(0) { $0 + $1 * $1 }
     guard traceB > 0, wNorm2 > 0 else { return nil }
-    let (values, vectors) = try LinearAlgebra.eigh(between)
-    let cutoff = rankTolerance * values[d - 1]
-    var nc1 = 0.0
-    var rank = 0
-    for m in 0..<d where values[m] > cutoff {
-      rank += 1
-      var quad = 0.0
-      for a in 0..<d {
-        var row = 0.0
-        for c in 0..<d { row += within[a, c] * vectors[c, m] }
-        quad += vectors[a, m] * row
+    let (values, vectors) = try LinearAlgebra.eigh(gram)
+    let cutoff = rankTolerance * values[q - 1]
+    let kept = (0..<q).filter { values[$0] > cutoff }
+    let rank = kept.count
+    var basis = [Double](repeating: 0, count: rank * d)  // row r holds v_r
+    for (r, e) in kept.enumerated() {
+      let scale = 1 / values[e].squareRoot()
+      for k in 0..<q {
+        let c = vectors[k, e] * scale
+        for a in 0..<d { basis[r * d + a] += c * m[k * d + a] }
       }
-      nc1 += quad / values[m]
     }
+    // Σ_W enters only through its trace and vᵀΣ_W v for the kept v, so one pass over the
+    // centred rows hᵢ − μ_{yᵢ} gives both without forming the d × d matrix:
+    // tr Σ_W = (1/N) Σᵢ |hᵢ − μ_{yᵢ}|², vᵀΣ_W v = (1/N) Σᵢ ((hᵢ − μ_{yᵢ})·v)².
+    var traceW = 0.0
+    var quads = [Double](repeating: 0, count: rank)
+    var row = [Double](repeating: 0, count: d)
+    features.elements.withUnsafeBufferPointer { h in
+      means.withUnsafeBufferPointer { mu in
+        basis.withUnsafeBufferPointer { v in
+          row.withUnsafeMutableBufferPointer { c in
+            for i in 0..<n {
+              let hRow = h.baseAddress! + i * d
+              let mean = mu.baseAddress! + labels[i] * d
+              for j in 0..<d {
+                let x = hRow[j] - mean[j]
+                c[j] = x
+                traceW += x * x
+              }
+              for r in 0..<rank {
+                var s = 0.0
+                for j in 0..<d { s += c[j] * v[r * d + j] }
+                quads[r] += s * s
+              }
+            }
+          }
+        }
+      }
+    }
+    traceW /= Double(n)
+    var nc1 = 0.0
+    for (r, e) in kept.enumerated() { nc1 += quads[r] / Double(n) / values[e] }
+    // ŵᵀΣ_B ŵ |w|² = |Mᵀw|².
     var along = 0.0
-    for a in 0..<d {
-      var row = 0.0
-      for c in 0..<d { row += between[a, c] * weights[c] }
-      along += weights[a] * row
+    for k in 0..<q {
+      var s = 0.0
+      for a in 0..<d { s += m[k * d + a] * weights[a] }
+      along += s * s
     }
     var latents = [Double](repeating: 0, count: q)
     for k in 0..<q { for j in 0..<d { latents[k] += weights[j] * means[k * d + j] } }

@@ -142,7 +142,7 @@ extension ONC {
     var projections: [Matrix] = []
     let snapshotSet = Set(p.snapshots)
     var last: Network.Evaluation?
-    let workspace = Network.Workspace(network, rows: data.inputs.rows)
+    let workspace = try Network.Workspace(network, data)
     for epoch in 0...e {
       try cancellation.check()
       let eval = try network.evaluate(data, weightDecay: p.weightDecay, workspace: workspace)

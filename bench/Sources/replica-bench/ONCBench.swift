@@ -12,7 +12,8 @@ import OrdinalCollapse
 ///   collapse metrics at every epoch, `ONC.train`.
 ///
 /// `replica-bench onc` prints `name seconds` (median of 5 runs after a warm-up) and the
-/// results as `#` notes.
+/// results as `#` notes. `RB_RUNS=n` times n runs instead and prints every sample to
+/// standard error (as `bench/python/onc.py` does), for looking at a noisy machine.
 enum ONCBench {
   static func run() {
     do {
@@ -39,16 +40,21 @@ enum ONCBench {
     }
   }
 
-  /// Runs `body` once to warm up, then 5 times; prints the median wall time.
+  /// Runs `body` once to warm up, then 5 times (`RB_RUNS`); prints the median wall time.
   static func time<T>(_ name: String, _ body: () throws -> T) throws -> T {
     var result = try body()
     var samples: [Double] = []
-    for _ in 0..<5 {
+    let runs = Int(ProcessInfo.processInfo.environment["RB_RUNS"] ?? "") ?? 5
+    for _ in 0..<runs {
       let start = DispatchTime.now().uptimeNanoseconds
       result = try body()
       samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
     print("\(name) \(samples.sorted()[samples.count / 2])")
+    if runs != 5 {
+      FileHandle.standardError.write(
+        Data("\(name) \(samples.map { String(format: "%.3f", $0) })\n".utf8))
+    }
     return result
   }
 }
