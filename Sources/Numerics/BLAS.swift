@@ -86,6 +86,29 @@ public enum BLAS {
     }
   }
 
+  /// `C ← alpha · op(A) · op(B) + beta · C` (`dgemm`) on blocks of row-major buffers
+  /// addressed by pointer and leading dimension (`lda`, `ldb`, `ldc`: elements between
+  /// consecutive rows), for in-place block updates inside a larger matrix (GPTQ's lazy
+  /// column updates). `op(A)` is `m × k`, `op(B)` `k × n`, `C` `m × n`. Nothing is
+  /// checked beyond the sizes: the caller guarantees that every block lies inside its
+  /// buffer and that `C` overlaps neither `A` nor `B`. Does nothing when `m` or `n` is 0;
+  /// with `k == 0`, scales `C` by `beta`.
+  public static func gemmBlocks(
+    m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+    transA: Bool = false, b: UnsafePointer<Double>, ldb: Int, transB: Bool = false,
+    beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+  ) throws {
+    try checkBLASSize([m, n, k, lda, ldb, ldc], operation: "gemm blocks")
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+      for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+      return
+    }
+    cblas_dgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+
   /// The matrix–vector product `op(A) · x` (`dgemv`), with `op(A) = Aᵀ` when `transpose`.
   ///
   /// `op(A)` must be `m × n` and `x` of length `n`; the result has length `m` (zeros when

@@ -314,6 +314,19 @@ public enum LinearAlgebra {
     return Matrix(uncheckedRows: b.cols, cols: b.rows, elements: x).transposed()
   }
 
+  /// The solution `X = B A⁻¹` of `X A = B` (every row of `B` solved against the
+  /// symmetric `A = L Lᵀ`), given the Cholesky factor `L`: `dpotrs` on `B` as it is,
+  /// since row-major `B` is column-major `Bᵀ` and `Xᵀ = A⁻¹Bᵀ` (no transposes).
+  /// Same checks and accuracy as `choleskySolve`.
+  public static func choleskySolveRight(_ l: Matrix, _ b: Matrix) throws -> Matrix {
+    try requireFinite(b.elements, "choleskySolve")
+    guard b.cols == l.rows else {
+      throw NumericsError.shapeMismatch(operation: "choleskySolve", lhs: b.shape, rhs: l.shape)
+    }
+    let x = try choleskySolveColumns(l, b.elements, rightHandSides: b.rows)
+    return Matrix(uncheckedRows: b.rows, cols: b.cols, elements: x)
+  }
+
   /// `dpotrs` on the column-major `n × nrhs` right-hand sides `b`.
   private static func choleskySolveColumns(
     _ l: Matrix, _ b: [Double], rightHandSides nrhs: Int
@@ -376,6 +389,159 @@ public enum LinearAlgebra {
       for j in (i + 1)..<n { storage[i * n + j] = storage[j * n + i] }
     }
     return Matrix(uncheckedRows: n, cols: n, elements: storage)
+  }
+
+  /// The upper-triangular Cholesky factor `U` of the inverse, `A⁻¹ = UᵀU`, returned
+  /// transposed (the lower-triangular `Uᵀ`), for symmetric positive definite `A`, without
+  /// forming `A⁻¹`: with `P` the reversal permutation and `PAP = L̃L̃ᵀ` (`dpotrf`),
+  /// `A⁻¹ = (PL̃⁻¹P)ᵀ(PL̃⁻¹P)`, and `PL̃⁻¹P` is upper triangular with positive diagonal,
+  /// so it is `U` by uniqueness of the Cholesky factor. One `dpotrf` and one `dtrtri`,
+  /// about 2n³/3 flops, against 4n³/3 for the Cholesky factor of `choleskyInverse(L)`
+  /// (GPTQ's Hinv factor, Frantar et al., ICLR 2023, §3 "Cholesky reformulation").
+  /// From order `parallelFactorSize` on, the factorisation and the inversion run on two
+  /// threads with a fixed blocking, so the result does not depend on the thread count.
+  ///
+  /// Throws as `cholesky` (`invalidArgument` unless symmetric within
+  /// `symmetryTolerance`, `nonFinite`, `notPositiveDefinite`). The error of `UᵀU` as
+  /// `A⁻¹` is of order κ₂(A) · ε relative (Higham, *Accuracy and Stability of Numerical
+  /// Algorithms*, 2nd ed., §14.2).
+  public static func inverseCholeskyFactorTransposed(_ a: Matrix) throws -> Matrix {
+    let op = "inverseCholeskyFactor"
+    try requireSquare(a, op)
+    try requireFinite(a, op)
+    try requireSymmetric(a, op)
+    let n = a.rows
+    if n == 0 { return a }
+    // PAP: element (i, j) = A(n−1−i, n−1−j), i.e. the elements in reverse order.
+    let work = SharedDoubles([Double](a.elements.reversed()))
+    defer { work.free() }
+    let inverse: SharedDoubles
+    if n < parallelFactorSize {
+      // As in `cholesky`: column-major upper Ũ with PAP = ŨᵀŨ, read row-major, is L̃ = Ũᵀ.
+      var info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, char("U"), Int32(n), work.p, Int32(n))
+      if info > 0 { throw NumericsError.notPositiveDefinite(operation: op) }
+      try check(info, op, iterationLimit: 0)
+      // Inverting the column-major Ũ in place leaves Ũ⁻¹, read row-major L̃⁻¹ (lower).
+      info = LAPACKE_dtrtri(LAPACK_COL_MAJOR, char("U"), char("N"), Int32(n), work.p, Int32(n))
+      try check(info, op, iterationLimit: 0)
+      inverse = work
+    } else {
+      try parallelCholesky(work.p, n, op)
+      inverse = try parallelLowerInverse(work.p, n, op)
+    }
+    defer { if inverse !== work { inverse.free() } }
+    // Uᵀ(k, i) = U(i, k) = L̃⁻¹(n−1−i, n−1−k): the reversed transpose of L̃⁻¹, lower.
+    // In 64 × 64 tiles, so that both the reads and the writes stay in cache.
+    let li = inverse.p
+    return Matrix(rows: n, cols: n) { o in
+      let tile = 64
+      for k0 in stride(from: 0, to: n, by: tile) {
+        for i0 in stride(from: 0, to: n, by: tile) {
+          for k in k0..<min(k0 + tile, n) {
+            for i in i0..<min(i0 + tile, n) {
+              o[k * n + i] = i <= k ? li[(n - 1 - i) * n + (n - 1 - k)] : 0
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// From this order on, `inverseCholeskyFactorTransposed` factors and inverts on two
+  /// threads with a fixed blocking (so its result does not depend on the thread count).
+  static let parallelFactorSize = 256
+
+  /// In place, the lower Cholesky factor of the symmetric row-major `n × n` matrix at `a`
+  /// (right-looking, blocks of 128 columns: `dpotrf` of the diagonal block, then the
+  /// panel's `dtrsm` and the trailing `dsyrk`/`dgemm` update, each split over two
+  /// threads by rows). Only the lower triangle is read and written.
+  private static func parallelCholesky(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ op: String)
+    throws
+  {
+    let nb = 128
+    let ld = Int32(n)
+    let base = SharedDoubles(pointer: a)
+    for k0 in stride(from: 0, to: n, by: nb) {
+      let k1 = min(k0 + nb, n)
+      let kb = k1 - k0
+      // Row-major lower block = column-major upper block.
+      let info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, char("U"), Int32(kb), a + k0 * n + k0, ld)
+      if info > 0 { throw NumericsError.notPositiveDefinite(operation: op) }
+      try check(info, op, iterationLimit: 0)
+      if k1 < n {
+        let rest = n - k1
+        // Panel: A[k1…, k0..<k1] ← A[k1…, k0..<k1] L_kk⁻ᵀ, rows split in two.
+        let mid = k1 + rest / 2
+        let panels = [k1..<mid, mid..<n]
+        _ = try ParallelWork.map(count: 2, workers: 2, cancellation: .never) { c in
+          let rows = panels[c]
+          if rows.isEmpty { return }
+          let p = base.p
+          cblas_dtrsm(
+            CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, Int32(rows.count),
+            Int32(kb), 1, p + k0 * n + k0, ld, p + rows.lowerBound * n + k0, ld)
+        }
+        // Trailing lower triangle: A[r, c] −= P_r · P_c for k1 ≤ c ≤ r, P = the panel;
+        // top rows k1..<m and bottom rows m..<n hold equal areas when m − k1 = rest/√2.
+        let m = min(n, k1 + max(1, Int((Double(rest) / 2.0.squareRoot()).rounded())))
+        let parts = [k1..<m, m..<n]
+        _ = try ParallelWork.map(count: 2, workers: 2, cancellation: .never) { c in
+          let rows = parts[c]
+          if rows.isEmpty { return }
+          let p = base.p
+          let r0 = rows.lowerBound
+          if r0 > k1 {
+            cblas_dgemm(
+              CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(r0 - k1),
+              Int32(kb), -1, p + r0 * n + k0, ld, p + k1 * n + k0, ld, 1, p + r0 * n + k1, ld)
+          }
+          cblas_dsyrk(
+            CblasRowMajor, CblasLower, CblasNoTrans, Int32(rows.count), Int32(kb), -1,
+            p + r0 * n + k0, ld, 1, p + r0 * n + r0, ld)
+        }
+      }
+    }
+  }
+
+  /// The inverse of the lower-triangular row-major `n × n` factor at `l`, on two threads:
+  /// with blocks split at c = n/5, X₂₂ = L₂₂⁻¹ (`dtrtri`) on one thread while the other
+  /// forms X₁₁ = L₁₁⁻¹ and X₂₁ = −L₂₂⁻¹(L₂₁X₁₁) (`dtrtri`, `dgemm`, `dtrsm`); the two
+  /// threads then do about n³/6 flops each. Returns a new buffer, lower triangle set.
+  private static func parallelLowerInverse(
+    _ l: UnsafeMutablePointer<Double>, _ n: Int, _ op: String
+  )
+    throws -> SharedDoubles
+  {
+    let c = n / 5
+    let r = n - c
+    let ld = Int32(n)
+    let source = SharedDoubles(pointer: l)
+    let out = SharedDoubles(count: n * n)
+    _ = try ParallelWork.map(count: 2, workers: 2, cancellation: .never) { task in
+      let (lp, x) = (source.p, out.p)
+      if task == 0 {
+        // X₂₂ = L₂₂⁻¹ in the output's lower-right block.
+        for i in 0..<r {
+          (x + (c + i) * n + c).update(from: lp + (c + i) * n + c, count: i + 1)
+        }
+        let info = LAPACKE_dtrtri_work(
+          LAPACK_COL_MAJOR, char("U"), char("N"), Int32(r), x + c * n + c, ld)
+        try check(info, op, iterationLimit: 0)
+      } else {
+        for i in 0..<c { (x + i * n).update(from: lp + i * n, count: i + 1) }
+        let info = LAPACKE_dtrtri_work(LAPACK_COL_MAJOR, char("U"), char("N"), Int32(c), x, ld)
+        try check(info, op, iterationLimit: 0)
+        // X₂₁ = −L₂₂⁻¹ (L₂₁ X₁₁): X₁₁ is lower, so only its lower triangle enters.
+        for i in 0..<c { for j in (i + 1)..<c { x[i * n + j] = 0 } }
+        cblas_dgemm(
+          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(r), Int32(c), Int32(c), -1,
+          lp + c * n, ld, x, ld, 0, x + c * n, ld)
+        cblas_dtrsm(
+          CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, Int32(r), Int32(c), 1,
+          lp + c * n + c, ld, x + c * n, ld)
+      }
+    }
+    return out
   }
 
   // MARK: - QR and least squares
@@ -493,16 +659,32 @@ public enum LinearAlgebra {
   /// Throws unless `|aᵢⱼ − aⱼᵢ| ≤ symmetryTolerance · maxₖₗ |aₖₗ|` for all `i, j`.
   static func requireSymmetric(_ a: Matrix, _ op: String) throws {
     let n = a.rows
-    let scale = a.elements.reduce(0) { max($0, Swift.abs($1)) }
-    let bound = symmetryTolerance * scale
-    for i in 0..<n {
-      for j in 0..<i where Swift.abs(a[i, j] - a[j, i]) > bound {
-        throw NumericsError.invalidArgument(
-          operation: op,
-          message:
-            "expected a symmetric matrix, found a[\(i), \(j)] = \(a[i, j]) but a[\(j), \(i)] = \(a[j, i])"
-        )
+    // One pass for the scale, then the lower triangle against the upper in 64 × 64 tiles
+    // (the transposed reads stay in cache), the first offending pair in row order.
+    let offending: (Int, Int)? = a.elements.withUnsafeBufferPointer { p in
+      var scale = 0.0
+      for v in p { scale = max(scale, Swift.abs(v)) }
+      let bound = symmetryTolerance * scale
+      var first: (Int, Int)?
+      let tile = 64
+      for i0 in stride(from: 0, to: n, by: tile) {
+        for j0 in stride(from: 0, through: i0, by: tile) {
+          for i in i0..<min(i0 + tile, n) {
+            for j in j0..<min(j0 + tile, i) where Swift.abs(p[i * n + j] - p[j * n + i]) > bound {
+              if first == nil || (i, j) < first! { first = (i, j) }
+            }
+          }
+        }
+        if first != nil { return first }
       }
+      return first
+    }
+    if let (i, j) = offending {
+      throw NumericsError.invalidArgument(
+        operation: op,
+        message:
+          "expected a symmetric matrix, found a[\(i), \(j)] = \(a[i, j]) but a[\(j), \(i)] = \(a[j, i])"
+      )
     }
   }
 

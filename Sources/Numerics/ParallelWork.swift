@@ -90,3 +90,38 @@ public final class ProgressCounter: @unchecked Sendable {
     progress.report(now, of: total)
   }
 }
+
+/// A buffer of doubles shared by worker threads that read it or write disjoint parts of
+/// it (`ParallelWork` items writing into one result). The owner frees it; a buffer made
+/// from a pointer only borrows it.
+public final class SharedDoubles: @unchecked Sendable {
+  public let p: UnsafeMutablePointer<Double>
+  private let owned: Bool
+
+  /// `count` zeros.
+  public init(count: Int) {
+    p = .allocate(capacity: max(count, 1))
+    p.initialize(repeating: 0, count: max(count, 1))
+    owned = true
+  }
+
+  /// A copy of `values`.
+  public init(_ values: [Double]) {
+    let buffer = UnsafeMutablePointer<Double>.allocate(capacity: max(values.count, 1))
+    buffer.initialize(repeating: 0, count: max(values.count, 1))
+    values.withUnsafeBufferPointer { v in
+      if let b = v.baseAddress { buffer.update(from: b, count: v.count) }
+    }
+    p = buffer
+    owned = true
+  }
+
+  /// Borrows memory owned elsewhere (`free` does nothing).
+  public init(pointer: UnsafeMutablePointer<Double>) {
+    p = pointer
+    owned = false
+  }
+
+  /// Releases an owned buffer.
+  public func free() { if owned { p.deallocate() } }
+}

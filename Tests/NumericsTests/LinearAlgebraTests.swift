@@ -262,6 +262,12 @@ extension Matrix {
     let bm = scrambled(15, 3)
     let xm = try LinearAlgebra.choleskySolve(f, bm)
     #expect(maxDiff(try BLAS.gemm(a, xm), bm) < 1e-12)
+    // X A = B row by row: the transpose of the column solve, and X·A reproduces B.
+    let br = scrambled(4, 15, seed: 6)
+    let xr = try LinearAlgebra.choleskySolveRight(f, br)
+    #expect(maxDiff(try BLAS.gemm(xr, a), br) < 1e-12)
+    #expect(maxDiff(xr, try LinearAlgebra.choleskySolve(f, br.transposed()).transposed()) < 1e-14)
+    #expect(throws: NumericsError.self) { try LinearAlgebra.choleskySolveRight(f, bm) }
   }
 
   @Test(arguments: [(5, 3), (3, 5), (4, 4)])
@@ -473,5 +479,77 @@ extension Matrix {
     // A⁻¹ = [[2, −2], [−2, 4]] / 4.
     let expected: [Double] = [0.5, -0.5, -0.5, 1]
     for e in 0..<4 { #expect(abs(inv.elements[e] - expected[e]) <= 1e-15) }
+  }
+}
+
+/// `inverseCholeskyFactorTransposed` against the Cholesky factor of the inverse formed
+/// explicitly (`cholesky(choleskyInverse(cholesky(A)))`), the identity UᵀU·A = I, a 2 × 2
+/// closed form and its errors.
+@Suite struct InverseCholeskyFactorTests {
+  @Test func matchesTheFactorOfTheInverse() throws {
+    var rng = RandomGenerator(seed: 17)
+    // 300 and 517 take the two-thread blocked path (from `parallelFactorSize` = 256 on).
+    for n in [1, 2, 7, 40, 300, 517] {
+      let b = Matrix(rows: n + 3, cols: n) { out in
+        for i in 0..<((n + 3) * n) { out[i] = rng.normal() }
+      }
+      var a = try BLAS.gemm(b, b, transA: true)
+      for i in 0..<n { a[i, i] += 0.1 }
+      let ut = try LinearAlgebra.inverseCholeskyFactorTransposed(a)
+      let reference = try LinearAlgebra.cholesky(
+        try LinearAlgebra.choleskyInverse(try LinearAlgebra.cholesky(a)))
+      let scale = reference.elements.map(abs).max()!
+      for i in 0..<n {
+        #expect(ut[i, i] > 0)
+        for j in 0..<n {
+          if j > i { #expect(ut[i, j] == 0) }
+          if abs(ut[i, j] - reference[i, j]) > 1e-9 * scale {
+            Issue.record("n \(n) (\(i), \(j)): \(ut[i, j]) vs \(reference[i, j])")
+          }
+        }
+      }
+      // (UᵀU) A = I with Uᵀ = ut.
+      let inverse = try BLAS.gemm(ut, ut, transB: true)
+      let product = try BLAS.gemm(inverse, a)
+      var worst = 0.0
+      for i in 0..<n {
+        for j in 0..<n { worst = max(worst, abs(product[i, j] - (i == j ? 1 : 0))) }
+      }
+      #expect(worst <= 1e-8, "n \(n): largest deviation of (UᵀU)A from I \(worst)")
+    }
+  }
+
+  /// A = [[4, 2], [2, 3]]: A⁻¹ = [[3, −2], [−2, 4]]/8 = UᵀU with U = [[u₁₁, u₁₂], [0, u₂₂]]:
+  /// u₁₁² = 3/8, u₁₁u₁₂ = −1/4, u₁₂² + u₂₂² = 1/2, so u₁₁ = √(3/8), u₁₂ = −1/√6,
+  /// u₂₂ = 1/√3.
+  @Test func twoByTwoClosedForm() throws {
+    let ut = try LinearAlgebra.inverseCholeskyFactorTransposed(
+      try Matrix(rowsOf: [[4, 2], [2, 3]]))
+    #expect(abs(ut[0, 0] - (3.0 / 8).squareRoot()) <= 1e-15)
+    #expect(abs(ut[1, 0] + 1 / 6.0.squareRoot()) <= 1e-15)
+    #expect(abs(ut[1, 1] - 1 / 3.0.squareRoot()) <= 1e-15)
+    #expect(ut[0, 1] == 0)
+  }
+
+  @Test func rejectsBadInput() throws {
+    #expect(throws: NumericsError.notPositiveDefinite(operation: "inverseCholeskyFactor")) {
+      try LinearAlgebra.inverseCholeskyFactorTransposed(try Matrix(rowsOf: [[1, 2], [2, 1]]))
+    }
+    // Indefinite at order 300 (the blocked two-thread path), the bad pivot in the second
+    // block of 128.
+    var indefinite = Matrix.identity(300)
+    indefinite[100, 100] = -1
+    #expect(throws: NumericsError.notPositiveDefinite(operation: "inverseCholeskyFactor")) {
+      try LinearAlgebra.inverseCholeskyFactorTransposed(indefinite)
+    }
+    #expect(throws: NumericsError.self) {
+      try LinearAlgebra.inverseCholeskyFactorTransposed(try Matrix(rowsOf: [[1, 0], [.nan, 1]]))
+    }
+    #expect(throws: NumericsError.self) {
+      try LinearAlgebra.inverseCholeskyFactorTransposed(try Matrix(rowsOf: [[1, 0.5], [0, 1]]))
+    }
+    #expect(throws: NumericsError.self) {
+      try LinearAlgebra.inverseCholeskyFactorTransposed(Matrix(rows: 2, cols: 3))
+    }
   }
 }

@@ -23,8 +23,84 @@ import Testing
     // Exact by construction: the added term is 0 · finite = 0, and W + 0 = W.
     #expect(try QEP.corrected(w, statistics: s, alpha: 0, damping: 0.01) == w)
     let same = try QEP.LayerStatistics(inputs: x)
-    #expect(same.cross.elements.allSatisfy { $0 == 0 })
+    #expect(same.cross == nil)
     #expect(try QEP.corrected(w, statistics: same, alpha: 1, damping: 0) == w)
+  }
+
+  /// The statistics against direct products (Ĥ = X̂ᵀX̂/n, H_δ = (X − X̂)ᵀX̂/n, relative
+  /// 1e-12), with and without H_δ (Ĥ then summed over two halves of the tokens), and the
+  /// correction with its rows split over two threads (200 rows) against
+  /// W + α(W H_δ)(Ĥ + λI)⁻¹ by an LU solve (relative 1e-10).
+  @Test func statisticsAndSplitCorrectionMatchDirectFormulas() throws {
+    let (_, x, xHat) = try instance(seed: 4, tokens: 90, dIn: 20, dOut: 3)
+    var rng = RandomGenerator(seed: 40)
+    let w = try gaussian(200, 20, &rng)
+    let n = 90.0
+    let h = try BLAS.gemm(xHat, xHat, transA: true, alpha: 1 / n)
+    var delta = x
+    QEP.add(&delta, xHat, times: -1)
+    let hd = try BLAS.gemm(delta, xHat, transA: true, alpha: 1 / n)
+    let both = try QEP.LayerStatistics(full: x, quantized: xHat)
+    let hessianOnly = try QEP.LayerStatistics(full: x, quantized: xHat, withCross: false)
+    #expect(hessianOnly.cross == nil)
+    let hScale = h.elements.map(abs).max()!
+    let dScale = hd.elements.map(abs).max()!
+    let cross = try #require(both.cross)
+    for e in 0..<(20 * 20) {
+      #expect(abs(both.hessian.elements[e] - h.elements[e]) <= 1e-12 * hScale)
+      #expect(abs(hessianOnly.hessian.elements[e] - h.elements[e]) <= 1e-12 * hScale)
+      #expect(abs(cross.elements[e] - hd.elements[e]) <= 1e-12 * dScale)
+    }
+    let alpha = 0.7
+    let corrected = try QEP.corrected(w, statistics: both, alpha: alpha, damping: 0.05)
+    var damped = both.hessian
+    QEP.dampDiagonal(&damped, damping: 0.05)
+    // (W H_δ)(Ĥ + λI)⁻¹ = ((Ĥ + λI)⁻¹ (W H_δ)ᵀ)ᵀ.
+    let rhs = try BLAS.gemm(cross, w, transA: true, transB: true)
+    let solved = try LinearAlgebra.solve(damped, rhs).transposed()
+    var expected = w
+    QEP.add(&expected, solved, times: alpha)
+    let scale = expected.elements.map(abs).max()!
+    for e in 0..<expected.elements.count {
+      #expect(abs(corrected.elements[e] - expected.elements[e]) <= 1e-10 * scale)
+    }
+  }
+
+  /// Query, key and value quantized as one stacked matrix (GPTQ + QEP, as `quantize`
+  /// does for MiniLM) agree with quantizing each layer alone (the rows are independent
+  /// given the statistics): the same grid values to 1e-9.
+  @Test func stackedLayersMatchSeparateQuantization() throws {
+    let (_, x, xHat) = try instance(seed: 6, tokens: 120, dIn: 32, dOut: 3)
+    var rng = RandomGenerator(seed: 60)
+    let layers = try (0..<3).map { _ in try gaussian(50, 32, &rng) }
+    let settings = try QEP.Settings(
+      method: .gptq, grid: try QEP.Grid(bits: 3),
+      propagation: try QEP.Propagation(alpha: 0.5, damping: 0.01))
+    let stats = try QEP.LayerStatistics(full: x, quantized: xHat)
+    let stacked = try settings.quantize(layers, role: "qkv", statistics: stats)
+    #expect(stacked.count == 3)
+    for (k, w) in layers.enumerated() {
+      let alone = try settings.quantize(w, role: "qkv", statistics: stats)
+      #expect(stacked[k].rows == 50 && stacked[k].cols == 32)
+      var worst = 0.0
+      for e in 0..<alone.elements.count {
+        worst = max(worst, abs(alone.elements[e] - stacked[k].elements[e]))
+      }
+      #expect(worst <= 1e-9, "layer \(k): largest difference \(worst)")
+    }
+  }
+
+  /// `apply` (X Wᵀ, its tokens split over two threads from 256 tokens on) against one
+  /// `gemm`, relative 1e-13.
+  @Test func splitLayerProductMatchesOneProduct() throws {
+    var rng = RandomGenerator(seed: 41)
+    let x = try gaussian(300, 24, &rng)
+    let w = try gaussian(17, 24, &rng)
+    let a = try QEP.apply(w, to: x)
+    let b = try BLAS.gemm(x, w, transB: true)
+    let scale = b.elements.map(abs).max()!
+    #expect(a.rows == 300 && a.cols == 17)
+    for e in 0..<b.elements.count { #expect(abs(a.elements[e] - b.elements[e]) <= 1e-13 * scale) }
   }
 
   /// ‖WX − ŴX̂‖² = ‖WX − W*X̂‖² + ‖(W* − Ŵ)X̂‖² for any Ŵ at α = 1, λ = 0 (spec), to 1e-10.

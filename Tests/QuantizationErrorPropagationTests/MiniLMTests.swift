@@ -61,6 +61,27 @@ enum InstalledModel {
     #expect(c[0] > 0.999)
   }
 
+  /// The full-precision stream computed ahead on a second thread (`FullStream`) hands
+  /// over exactly the states of the inline forward pass, layer by layer, and can be
+  /// stopped early.
+  @Test func backgroundStreamMatchesTheInlineForwardPass() throws {
+    guard let m = try InstalledModel.model() else { return }
+    let b = try m.batch(["One sentence for the stream.", "And a second, longer one for it."])
+    var x = try m.embeddings(b)
+    let stream = FullStream(m, input: x, lengths: b.lengths, lookahead: 2)
+    for (l, layer) in m.layers.enumerated() {
+      let inline = try m.layerStates(x, layer, lengths: b.lengths)
+      let ahead = try stream.take(l)
+      #expect(ahead.context == inline.context && ahead.mid == inline.mid)
+      #expect(ahead.hidden == inline.hidden && ahead.out == inline.out)
+      x = inline.out
+    }
+    stream.stop()
+    let early = FullStream(m, input: try m.embeddings(b), lengths: b.lengths, lookahead: 1)
+    _ = try early.take(0)
+    early.stop()  // returns although four layers were never taken
+  }
+
   @Test func missingModelSaysHowToGetIt() throws {
     #expect(throws: NumericsError.self) {
       try QEP.MiniLM.load(path: "/nonexistent-minilm")

@@ -26,14 +26,19 @@ extension QEP {
     var result = model
     var full = try model.embeddings(b)
     var quant = full
+    // The full-precision stream does not depend on the quantization: a second thread
+    // computes it layer by layer ahead of the quantized one (at most two layers ahead),
+    // overlapping with the serial factorisations of the layer-wise work.
+    let stream = FullStream(model, input: full, lengths: b.lengths, lookahead: 2)
+    defer { stream.stop() }
     for (l, layer) in model.layers.enumerated() {
       try cancellation.check()
       var q = layer
       let s0 = try settings.statistics("qkv", full: full, quantized: quant)
-      q.query.weight = try settings.quantize(layer.query.weight, role: "qkv", statistics: s0)
-      q.key.weight = try settings.quantize(layer.key.weight, role: "qkv", statistics: s0)
-      q.value.weight = try settings.quantize(layer.value.weight, role: "qkv", statistics: s0)
-      let fullStates = try model.layerStates(full, layer, lengths: b.lengths)
+      let qkv = try settings.quantize(
+        [layer.query.weight, layer.key.weight, layer.value.weight], role: "qkv", statistics: s0)
+      (q.query.weight, q.key.weight, q.value.weight) = (qkv[0], qkv[1], qkv[2])
+      let fullStates = try stream.take(l)
       let ctxHat = model.attention(
         q: try q.query(quant), k: try q.key(quant), v: try q.value(quant), lengths: b.lengths)
 
@@ -123,5 +128,59 @@ extension QEP {
       meanCosine: try Matrix(rowsOf: mean),
       minCosine: try Matrix(rowsOf: low), calibrationTokens: cal.ids.count,
       seconds: try Matrix(rowsOf: secs))
+  }
+}
+
+/// The full-precision states of every layer of a MiniLM over one batch, computed on a
+/// background thread in layer order and handed to the consumer in that order
+/// (`QEP.quantize`). The states are the same numbers as computed inline.
+final class FullStream: @unchecked Sendable {
+  typealias States = (context: Matrix, mid: Matrix, hidden: Matrix, out: Matrix)
+  private let condition = NSCondition()
+  private var ready: [Int: Result<States, any Error>] = [:]
+  private var consumed = 0
+  private var stopped = false
+  private let finished = DispatchGroup()
+
+  init(_ model: QEP.MiniLM, input: Matrix, lengths: [Int], lookahead: Int) {
+    finished.enter()
+    Thread.detachNewThread { [self] in
+      defer { finished.leave() }
+      var x = input
+      for (l, layer) in model.layers.enumerated() {
+        condition.lock()
+        while !stopped && l - consumed >= lookahead { condition.wait() }
+        let stop = stopped
+        condition.unlock()
+        if stop { return }
+        let result = Result { try model.layerStates(x, layer, lengths: lengths) }
+        condition.lock()
+        ready[l] = result
+        condition.broadcast()
+        condition.unlock()
+        guard case .success(let states) = result else { return }
+        x = states.out
+      }
+    }
+  }
+
+  /// The states of layer `l` (waits until they are computed); layers are taken in order.
+  func take(_ l: Int) throws -> States {
+    condition.lock()
+    defer { condition.unlock() }
+    while ready[l] == nil { condition.wait() }
+    let result = ready.removeValue(forKey: l)!
+    consumed = l + 1
+    condition.broadcast()
+    return try result.get()
+  }
+
+  /// Stops the background thread after its current layer and waits for it.
+  func stop() {
+    condition.lock()
+    stopped = true
+    condition.broadcast()
+    condition.unlock()
+    finished.wait()
   }
 }

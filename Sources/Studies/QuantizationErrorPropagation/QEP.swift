@@ -54,10 +54,35 @@ extension QEP {
     return (num / den).squareRoot()
   }
 
-  /// The product `X Wᵀ` of a layer (`tokens × d_out`).
+  /// The product `X Wᵀ` of a layer (`tokens × d_out`). From `applySplitRows` tokens
+  /// on, the two halves of the tokens run on two threads (a fixed split: the result does
+  /// not depend on the thread count).
   static func apply(_ w: Matrix, to x: Matrix) throws -> Matrix {
-    try BLAS.gemm(x, w, transB: true)
+    let (t, dIn, dOut) = (x.rows, x.cols, w.rows)
+    guard t >= applySplitRows, dIn == w.cols, dIn > 0, dOut > 0 else {
+      return try BLAS.gemm(x, w, transB: true)
+    }
+    let out = SharedDoubles(count: t * dOut)
+    defer { out.free() }
+    let halves = [0..<(t / 2), (t / 2)..<t]
+    _ = try ParallelWork.map(count: 2, workers: 2, cancellation: .never) { c in
+      try x.elements.withUnsafeBufferPointer { xp in
+        try w.elements.withUnsafeBufferPointer { wp in
+          let rows = halves[c]
+          try BLAS.gemmBlocks(
+            m: rows.count, n: dOut, k: dIn, alpha: 1, a: xp.baseAddress! + rows.lowerBound * dIn,
+            lda: dIn, b: wp.baseAddress!, ldb: dIn, transB: true, beta: 0,
+            c: out.p + rows.lowerBound * dOut, ldc: dOut)
+        }
+      }
+    }
+    return Matrix(rows: t, cols: dOut) { o in
+      o.baseAddress!.update(from: out.p, count: t * dOut)
+    }
   }
+
+  /// Tokens from which `apply` splits its product over two threads.
+  static let applySplitRows = 256
 
   /// x ← x + c·y elementwise, in place (equal shapes; callers guarantee them).
   static func add(_ x: inout Matrix, _ y: Matrix, times c: Double = 1) {

@@ -92,26 +92,56 @@ extension QEP {
     /// The quantized weights of one layer: W*(α) when corrected, then the base method
     /// (GPTQ with Hessian Ĥ, the decomposition of the paper's eq. 8).
     func quantize(_ w: Matrix, role: String, statistics: LayerStatistics?) throws -> Matrix {
-      var target = w
+      try quantize([w], role: role, statistics: statistics)[0]
+    }
+
+    /// `quantize` for several layers that read the same inputs (query, key and value):
+    /// both the correction and GPTQ act on each output row separately given the
+    /// statistics, so the layers' rows are stacked and quantized together (one Cholesky
+    /// factorisation and one inverse factor for all of them), then split again.
+    func quantize(_ ws: [Matrix], role: String, statistics: LayerStatistics?) throws -> [Matrix] {
+      guard let first = ws.first else { return [] }
+      let cols = first.cols
+      try QEP.require(
+        ws.allSatisfy { $0.cols == cols }, "qep.quantize",
+        "expected layers of equal input width, found \(ws.map { $0.cols })")
+      var target =
+        ws.count == 1
+        ? first
+        : try Matrix(
+          rows: ws.reduce(0) { $0 + $1.rows }, cols: cols, elements: ws.flatMap(\.elements))
       if let p = propagation, corrects(role), let s = statistics {
-        target = try QEP.corrected(w, statistics: s, alpha: p.alpha, damping: p.damping)
+        target = try QEP.corrected(target, statistics: s, alpha: p.alpha, damping: p.damping)
       }
+      let quantized: Matrix
       switch method {
       case .rtn:
-        return try QEP.roundToNearest(target, grid: grid)
+        quantized = try QEP.roundToNearest(target, grid: grid)
       case .gptq:
         guard let s = statistics else {
           throw NumericsError.invalidArgument(
             operation: "qep.gptq", message: "expected input statistics for GPTQ, found none")
         }
-        return try QEP.gptq(
+        quantized = try QEP.gptq(
           target, hessian: s.hessian, grid: grid, damping: gptqDamping, blockSize: blockSize)
       }
+      if ws.count == 1 { return [quantized] }
+      var out: [Matrix] = []
+      var row = 0
+      for w in ws {
+        out.append(
+          try Matrix(
+            rows: w.rows, cols: cols,
+            elements: Array(quantized.elements[(row * cols)..<((row + w.rows) * cols)])))
+        row += w.rows
+      }
+      return out
     }
 
     /// Statistics of a layer's inputs when `role` needs them, else nil.
     func statistics(_ role: String, full: Matrix, quantized: Matrix) throws -> LayerStatistics? {
-      needsStatistics(role) ? try LayerStatistics(full: full, quantized: quantized) : nil
+      needsStatistics(role)
+        ? try LayerStatistics(full: full, quantized: quantized, withCross: corrects(role)) : nil
     }
   }
 }
