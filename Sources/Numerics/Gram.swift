@@ -33,6 +33,7 @@ extension BLAS {
     }
     try checkBLASSize([rows, d], operation: op)
     if d == 0 { return Matrix(rows: 0, cols: 0) }
+    if weights == nil { return try gram(x, rows: 0..<rows) }
     var gram = [Double](repeating: 0, count: d * d)
     if rows > 0 {
       let blockRows = gramBlockRows(d)
@@ -78,9 +79,7 @@ extension BLAS {
                   }
                 }
                 flush()
-                for i in 0..<d {
-                  for j in 0..<i { g[i * d + j] = g[j * d + i] }
-                }
+                mirrorUpper(g.baseAddress!, d)
               }
             }
           }
@@ -88,6 +87,43 @@ extension BLAS {
       }
     }
     return Matrix(uncheckedRows: d, cols: d, elements: gram)
+  }
+
+  /// `XᵀX` over the rows `rows` of X (`d × d`, exactly symmetric): one `dsyrk` on X's
+  /// storage, no copy. Throws `invalidArgument` for a row range outside X.
+  public static func gram(_ x: Matrix, rows: Range<Int>) throws -> Matrix {
+    let d = x.cols
+    guard rows.lowerBound >= 0, rows.upperBound <= x.rows else {
+      throw NumericsError.invalidArgument(
+        operation: "gram", message: "expected rows within 0..<\(x.rows), found \(rows)")
+    }
+    try checkBLASSize([rows.count, d], operation: "gram")
+    if d == 0 { return Matrix(rows: 0, cols: 0) }
+    var g = [Double](repeating: 0, count: d * d)
+    if !rows.isEmpty {
+      x.elements.withUnsafeBufferPointer { px in
+        g.withUnsafeMutableBufferPointer { pg in
+          cblas_dsyrk(
+            CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(rows.count), 1,
+            px.baseAddress! + rows.lowerBound * d, Int32(d), 0, pg.baseAddress, Int32(d))
+          mirrorUpper(pg.baseAddress!, d)
+        }
+      }
+    }
+    return Matrix(uncheckedRows: d, cols: d, elements: g)
+  }
+
+  /// Copies the upper triangle of the row-major `d × d` matrix at `g` onto the lower one,
+  /// in 64 × 64 tiles (the transposed reads stay in cache).
+  static func mirrorUpper(_ g: UnsafeMutablePointer<Double>, _ d: Int) {
+    let tile = 64
+    for i0 in stride(from: 0, to: d, by: tile) {
+      for j0 in stride(from: 0, through: i0, by: tile) {
+        for i in i0..<min(i0 + tile, d) {
+          for j in j0..<min(j0 + tile, i) { g[i * d + j] = g[j * d + i] }
+        }
+      }
+    }
   }
 
   /// The quadratic forms sᵤ = xᵤᵀ A xᵤ of every row xᵤ of X (M × d) with a d × d matrix

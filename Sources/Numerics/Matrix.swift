@@ -126,18 +126,24 @@ public struct Matrix: Sendable, Hashable {
     let (r, c) = (rows, cols)
     return elements.withUnsafeBufferPointer { src in
       Matrix(rows: c, cols: r) { dst in
-        // Blocked transpose keeps both sides in cache for large matrices.
-        let b = 32
-        var i0 = 0
-        while i0 < r {
-          var j0 = 0
-          while j0 < c {
-            for i in i0..<min(i0 + b, r) {
-              for j in j0..<min(j0 + b, c) { dst[j * r + i] = src[i * c + j] }
-            }
-            j0 += b
-          }
-          i0 += b
+        if let s = src.baseAddress, let d = dst.baseAddress {
+          Matrix.transpose(s, rows: r, cols: c, into: d)
+        }
+      }
+    }
+  }
+
+  /// Writes the transpose of the row-major `rows × cols` block at `src` to `dst` as a
+  /// row-major `cols × rows` block, in 32 × 32 tiles so that both sides stay in cache for
+  /// large matrices. The two must not overlap.
+  public static func transpose(
+    _ src: UnsafePointer<Double>, rows r: Int, cols c: Int, into dst: UnsafeMutablePointer<Double>
+  ) {
+    let b = 32
+    for i0 in stride(from: 0, to: r, by: b) {
+      for j0 in stride(from: 0, to: c, by: b) {
+        for i in i0..<min(i0 + b, r) {
+          for j in j0..<min(j0 + b, c) { dst[j * r + i] = src[i * c + j] }
         }
       }
     }

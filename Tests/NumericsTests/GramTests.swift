@@ -138,3 +138,24 @@ extension RowBlockPassTests {
     #expect(throws: NumericsError.self) { try pass(0..<302) }
   }
 }
+
+/// `BLAS.gram` over a row range against a direct product of those rows, exactly
+/// symmetric, and a range outside X rejected.
+@Suite struct RowRangeGramTests {
+  @Test func matchesTheProductOfTheRows() throws {
+    var rng = RandomGenerator(seed: 31)
+    let x = try Matrix(rows: 70, cols: 90, elements: rng.normalVector(count: 70 * 90).elements)
+    let g = try BLAS.gram(x, rows: 20..<55)
+    let part = try Matrix(rows: 35, cols: 90, elements: Array(x.elements[(20 * 90)..<(55 * 90)]))
+    let reference = try BLAS.gemm(part, part, transA: true)
+    let scale = reference.elements.map(abs).max()!
+    for i in 0..<90 {
+      for j in 0..<90 {
+        #expect(g[i, j] == g[j, i])
+        #expect(abs(g[i, j] - reference[i, j]) <= 1e-13 * scale)
+      }
+    }
+    #expect(try BLAS.gram(x, rows: 5..<5) == Matrix(rows: 90, cols: 90))
+    #expect(throws: NumericsError.self) { try BLAS.gram(x, rows: 60..<71) }
+  }
+}

@@ -36,7 +36,7 @@ extension QEP {
       try requireFinite(xHat, "the quantized inputs", op)
       let scale = 1 / Double(x.rows)
       let needsCross = withCross && x.elements != xHat.elements
-      let (t, d) = (x.rows, x.cols)
+      let t = x.rows
       // Two tasks: Ĥ and H_δ; without H_δ, Ĥ of the first and of the second half of the
       // tokens (added afterwards), when there are tokens enough to split.
       let halves = !needsCross && t >= 64
@@ -49,13 +49,7 @@ extension QEP {
           return try BLAS.gemm(delta, xHat, transA: true, alpha: scale)
         }
         let rows = halves ? (task == 0 ? 0..<(t / 2) : (t / 2)..<t) : 0..<t
-        let part =
-          rows.count == t
-          ? xHat
-          : try Matrix(
-            rows: rows.count, cols: d,
-            elements: Array(xHat.elements[(rows.lowerBound * d)..<(rows.upperBound * d)]))
-        return try BLAS.weightedGram(part)  // X̂ᵀX̂ by symmetric rank-k updates
+        return try BLAS.gram(xHat, rows: rows)  // X̂ᵀX̂ by a symmetric rank-k update
       }
       var h = products[0]
       h.elements.withUnsafeMutableBufferPointer { p in

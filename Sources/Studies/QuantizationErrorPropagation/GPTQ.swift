@@ -88,8 +88,11 @@ extension QEP {
   ) throws -> Matrix {
     let dIn = w.cols
     let dOut = w.rows
-    let wt = SharedDoubles(w.transposed().elements)  // d_in × d_out: column j of W is row j.
+    let wt = SharedDoubles(count: dIn * dOut)  // Wᵀ, d_in × d_out: column j of W is row j.
     defer { wt.free() }
+    w.elements.withUnsafeBufferPointer {
+      Matrix.transpose($0.baseAddress!, rows: dOut, cols: dIn, into: wt.p)
+    }
     for j in factor.dead {
       for r in 0..<dOut { wt.p[j * dOut + r] = 0 }
     }
@@ -107,9 +110,9 @@ extension QEP {
           grid: grid, block: block, inner: inner)
       }
     }
-    return Matrix(rows: dIn, cols: dOut) { out in
-      for i in 0..<(dIn * dOut) { out[i] = q.p[i] }
-    }.transposed()
+    return Matrix(rows: dOut, cols: dIn) { out in
+      Matrix.transpose(q.p, rows: dIn, cols: dOut, into: out.baseAddress!)
+    }
   }
 
   /// GPTQ's column loop over the output rows `columns` (columns of Wᵀ, `d_in × d_out`,

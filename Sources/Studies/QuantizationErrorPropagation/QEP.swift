@@ -62,23 +62,23 @@ extension QEP {
     guard t >= applySplitRows, dIn == w.cols, dIn > 0, dOut > 0 else {
       return try BLAS.gemm(x, w, transB: true)
     }
-    let out = SharedDoubles(count: t * dOut)
-    defer { out.free() }
+    var out = Matrix(rows: t, cols: dOut)
     let halves = [0..<(t / 2), (t / 2)..<t]
-    _ = try ParallelWork.map(count: 2, workers: 2, cancellation: .never) { c in
-      try x.elements.withUnsafeBufferPointer { xp in
-        try w.elements.withUnsafeBufferPointer { wp in
-          let rows = halves[c]
-          try BLAS.gemmBlocks(
-            m: rows.count, n: dOut, k: dIn, alpha: 1, a: xp.baseAddress! + rows.lowerBound * dIn,
-            lda: dIn, b: wp.baseAddress!, ldb: dIn, transB: true, beta: 0,
-            c: out.p + rows.lowerBound * dOut, ldc: dOut)
+    try out.elements.withUnsafeMutableBufferPointer { o in
+      let target = SharedDoubles(pointer: o.baseAddress!)  // borrowed: written by halves
+      _ = try ParallelWork.map(count: 2, workers: 2, cancellation: .never) { c in
+        try x.elements.withUnsafeBufferPointer { xp in
+          try w.elements.withUnsafeBufferPointer { wp in
+            let rows = halves[c]
+            try BLAS.gemmBlocks(
+              m: rows.count, n: dOut, k: dIn, alpha: 1,
+              a: xp.baseAddress! + rows.lowerBound * dIn, lda: dIn, b: wp.baseAddress!, ldb: dIn,
+              transB: true, beta: 0, c: target.p + rows.lowerBound * dOut, ldc: dOut)
+          }
         }
       }
     }
-    return Matrix(rows: t, cols: dOut) { o in
-      o.baseAddress!.update(from: out.p, count: t * dOut)
-    }
+    return out
   }
 
   /// Tokens from which `apply` splits its product over two threads.
