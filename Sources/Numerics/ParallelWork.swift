@@ -7,7 +7,9 @@ import Foundation
 /// Item i is always computed by the same code from the same inputs (callers give each
 /// item its own seeded random stream, e.g. `RandomGenerator(seed:).stream(i)`), and
 /// results are stored by index, so the output does not depend on the number of workers
-/// or on scheduling. Worker w takes items w, w + W, w + 2W, … (W workers). The first
+/// or on scheduling. Workers take the next untaken item in order whenever they are free
+/// (a thread that starts late, e.g. on a busy virtual core, leaves its share to the
+/// others instead of holding everyone up). The first
 /// error thrown by any item (including `NumericsError.cancelled` from `cancellation`)
 /// stops every worker at its next item and is rethrown. Progress is reported once per
 /// finished item.
@@ -21,16 +23,14 @@ public enum ParallelWork {
   ) throws -> [T] {
     let workers = max(1, min(requested, count))
     let box = ResultBox<T>(count: count, progress: progress)
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
-      var i = w
-      while i < count && !box.failed {
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while let i = box.next(), !box.failed {
         do {
           try cancellation.check()
           box.store(try body(i), at: i)
         } catch {
           box.fail(error)
         }
-        i += workers
       }
     }
     if let error = box.error { throw error }
@@ -44,6 +44,7 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
   private var values: [T?]
   private var firstError: (any Error)?
   private var done = 0
+  private var taken = 0
   private let progress: Progress
 
   init(count: Int, progress: Progress) {
@@ -61,6 +62,15 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
       return done
     }
     progress.report(finished, of: values.count)
+  }
+
+  /// The next item nobody has taken yet, or nil when all are taken.
+  func next() -> Int? {
+    lock.withLock {
+      guard taken < values.count else { return nil }
+      taken += 1
+      return taken - 1
+    }
   }
 
   func fail(_ error: any Error) {
